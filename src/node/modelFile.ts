@@ -21,7 +21,7 @@ export async function loadModelFile(file: string): Promise<LoadedModel> {
   const model = decodeModel(bytes);
   const refs = externalReferences(model.graph);
   refs.forEach(checkExternalLocation);
-  const warnings = [...model.warnings];
+  const warnings: string[] = [];
   const byFile = new Map<string, ExternalTensorRef[]>();
   for (const r of refs) byFile.set(r.location, [...(byFile.get(r.location) ?? []), r]);
   const found: string[] = [];

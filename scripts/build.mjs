@@ -1,0 +1,42 @@
+// Builds the three bundles: extension host (node/cjs, vscode external), webview (browser), CLI.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { EDGECUT_VERSION: JSON.stringify(pkg.version) },
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['src/host/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/entry.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
+]);

@@ -1,0 +1,58 @@
+import { isModelError } from '../core/errors';
+import { UsageError } from './args';
+import { inspectCommand, INSPECT_USAGE } from './inspectCommand';
+import { processOutput, type Output } from './output';
+
+const COMMANDS: Record<string, (argv: readonly string[], out: Output) => Promise<number>> = {
+  inspect: inspectCommand,
+};
+
+const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
+
+usage:
+  ${INSPECT_USAGE}
+`;
+
+/** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */
+export async function runCli(argv: readonly string[], out: Output = processOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    out.stdout(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    out.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    out.stderr(`edgecut: unknown command '${command}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, out);
+  } catch (e) {
+    if (isModelError(e) || e instanceof UsageError) {
+      out.stderr(`edgecut: ${e.message}\n`);
+      return 2;
+    }
+    out.stderr(`edgecut: internal error: ${e instanceof Error ? e.message : String(e)} (please report this with the model file)\n`);
+    if (process.env.EDGECUT_DEBUG) out.stderr(`${e instanceof Error ? e.stack : ''}\n`);
+    return 1;
+  }
+}
+
+declare const EDGECUT_VERSION: string | undefined;
+const VERSION = typeof EDGECUT_VERSION === 'string' ? EDGECUT_VERSION : 'dev';
+
+export function main(): void {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`edgecut: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,6 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { ModelError } from '../errors';
 import { decodeTensor, decodeSparseTensor, toNumber } from './decodeTensor';
+import { scanTopLevel } from './wireScan';
 import type {
   AttributeValue,
   DeclaredDim,
@@ -21,6 +22,7 @@ export const IR_VERSIONS = { min: 3, max: 10 } as const;
  */
 export function decodeModel(bytes: Uint8Array): OnnxModel {
   rejectKnownNonModels(bytes);
+  checkModelWireFormat(bytes);
   let proto: onnx.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
@@ -62,6 +64,34 @@ function rejectKnownNonModels(bytes: Uint8Array): void {
       'zip-archive',
       'this is a zip archive (a PyTorch .pt checkpoint or a zipped model?), not an ONNX protobuf: export or unzip it first',
     );
+  }
+}
+
+/** ModelProto: ir_version (1) is a varint, graph (7) and opset_import (8) are length-delimited. */
+const MODEL_FIELD_WIRE: Readonly<Record<number, number>> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2, 7: 2, 8: 2, 14: 2, 20: 2, 25: 2 };
+
+function checkModelWireFormat(bytes: Uint8Array): void {
+  const scan = scanTopLevel(bytes);
+  if (scan.kind === 'truncated') {
+    throw new ModelError(
+      'truncated',
+      `the file is truncated: field ${scan.field} at byte ${scan.at} runs past the end of the ${bytes.length}-byte file`,
+    );
+  }
+  if (scan.kind === 'invalid') {
+    throw new ModelError('not-onnx', `not an ONNX model: not protobuf data (${scan.why} at byte ${scan.at})`);
+  }
+  for (const [field, wire] of scan.fields) {
+    const expected = MODEL_FIELD_WIRE[field];
+    if (expected !== undefined && expected !== wire) {
+      throw new ModelError(
+        'not-onnx',
+        `not an ONNX model: a protobuf message of another kind (field ${field} has wire type ${wire}; a TensorProto or other .pb file?)`,
+      );
+    }
+  }
+  if (!scan.fields.has(7)) {
+    throw new ModelError('not-onnx', 'not an ONNX model: the protobuf message has no graph (field 7)');
   }
 }
 

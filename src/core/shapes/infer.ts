@@ -57,6 +57,7 @@ class InferenceRun {
     for (const input of graph.inputs) {
       const shape = this.bindings.shapes.get(input.name);
       const value = options.inputValues?.get(input.name);
+      if (shape) checkDims(input.name, shape);
       this.facts.set(input.name, { dtype: input.dtype, shape: value ? value.dims : shape, value, kind: input.kind });
     }
     this.addInitializers(graph, this.facts);

@@ -1,9 +1,19 @@
+import { controlRules } from './ops/control';
 import { convRules } from './ops/conv';
+import { dataDependentRules } from './ops/dataDependent';
 import { elementwiseRules } from './ops/elementwise';
+import { indexingRules } from './ops/indexing';
+import { lossRules } from './ops/loss';
 import { mathRules } from './ops/math';
+import { miscRules } from './ops/misc';
+import { nmsRules } from './ops/nms';
 import { normRules } from './ops/norm';
+import { quantizeRules } from './ops/quantize';
+import { recurrentRules } from './ops/recurrent';
 import { resizeRules } from './ops/resize';
+import { signalRules } from './ops/signal';
 import { tensorRules } from './ops/tensor';
+import { trainingRules } from './ops/training';
 import type { ShapeRule } from './types';
 
 /** Shape rules of the default ONNX domain, by op type. */
@@ -15,11 +25,26 @@ const DEFAULT_DOMAIN: ReadonlyMap<string, ShapeRule> = new Map(
     ...normRules,
     ...resizeRules,
     ...tensorRules,
+    ...indexingRules,
+    ...dataDependentRules,
+    ...nmsRules,
+    ...quantizeRules,
+    ...recurrentRules,
+    ...signalRules,
+    ...lossRules,
+    ...controlRules,
+    ...miscRules,
   }),
 );
 
 /** Rules of other domains, keyed "domain:op". */
-const OTHER_DOMAINS: ReadonlyMap<string, ShapeRule> = new Map();
+const OTHER_DOMAINS: ReadonlyMap<string, ShapeRule> = new Map([
+  ...domainEntries('ai.onnx.preview.training', trainingRules),
+]);
+
+function domainEntries(domain: string, rules: Record<string, ShapeRule>): [string, ShapeRule][] {
+  return Object.entries(rules).map(([op, rule]) => [`${domain}:${op}`, rule]);
+}
 
 export function findRule(domain: string, opType: string): ShapeRule | undefined {
   if (domain === '' || domain === 'ai.onnx') return DEFAULT_DOMAIN.get(opType);

@@ -35,7 +35,7 @@ function pythonOnnxVersion() {
 function commit(repoRoot) {
   const head = tryRun('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']);
   if (!head) return 'unknown';
-  const dirty = tryRun('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no', '--', 'src']);
+  const dirty = tryRun('git', ['-C', repoRoot, '--no-optional-locks', 'status', '--porcelain', '--', 'src']);
   return dirty ? `${head} + uncommitted changes in src/` : head;
 }
 

@@ -60,7 +60,10 @@ function stack(perIteration: readonly Facts[], index: number, count: number, tem
   return fact(first.dtype, [count, ...first.shape], data);
 }
 
-/** Runs the body once per iteration with known values; undefined when the trip count cannot be decided. */
+/**
+ * Runs the body once per iteration with known values; undefined when the trip count cannot be
+ * decided, or when nothing ran and no symbolic pass (`template`) gives the scan outputs' shapes.
+ */
 function unroll(ctx: InferContext, s: LoopSetup, template: Facts): Facts | undefined {
   const carriedCount = s.initial.length;
   let state = s.initial;
@@ -76,7 +79,8 @@ function unroll(ctx: InferContext, s: LoopSetup, template: Facts): Facts | undef
     state = outs.slice(1, 1 + carriedCount);
     scans.push(outs.slice(1 + carriedCount));
   }
-  const scanCount = template.length - 1 - carriedCount;
+  if (scans.length === 0 && template.length === 0) return undefined;
+  const scanCount = s.body.outputs.length - 1 - carriedCount;
   const stacked = Array.from({ length: scanCount }, (_, j) => stack(scans, j, scans.length, template[1 + carriedCount + j]));
   return [...state, ...stacked];
 }

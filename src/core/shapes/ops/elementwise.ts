@@ -54,6 +54,9 @@ function mod(ctx: InferContext): ShapeRule {
 
 const activation = unary();
 
+/** Numbers are not folded into strings (their text form is ONNX Runtime's, not JavaScript's). */
+const castTo = (to: number): ShapeRule => unary(to === DataType.STRING ? undefined : (a) => a, to);
+
 export const elementwiseRules: Record<string, ShapeRule> = {
   Add: nary((a, b) => a + b),
   Sub: nary((a, b) => a - b),
@@ -128,11 +131,13 @@ export const elementwiseRules: Record<string, ShapeRule> = {
     const x = ctx.input(0);
     return x ? [x] : [];
   },
-  Cast: (ctx) => unary((a) => a, ctx.int('to'))(ctx),
-  CastLike: (ctx) => unary((a) => a, ctx.input(1)?.dtype ?? 0)(ctx),
+  Cast: (ctx) => castTo(ctx.int('to'))(ctx),
+  CastLike: (ctx) => castTo(ctx.input(1)?.dtype ?? 0)(ctx),
   Dropout: (ctx) => {
     const x = ctx.input(0);
     if (!x) return [];
-    return [x, { dtype: DataType.BOOL, shape: x.shape }];
+    // Identity only in inference mode (ONNX Dropout-12: training_mode is input 2, default false).
+    const training = ctx.input(2) ? (ctx.input(2)?.value?.data[0] ?? 1) !== 0 : false;
+    return [training ? { dtype: x.dtype, shape: x.shape } : x, { dtype: DataType.BOOL, shape: x.shape }];
   },
 };

@@ -1,0 +1,147 @@
+// Step 1 speed target: `edgecut inspect` against Python onnx load + shape inference, and against
+// `cat FILE > /dev/null` on a large model with weights.
+import * as path from 'node:path';
+import { PYTHON } from './lib/machine.mjs';
+import { largeModel, sizeMb, smallModels } from './lib/models.mjs';
+import { medianMs, runOnce } from './lib/timing.mjs';
+
+export const title = 'Inspect speed (Step 1)';
+
+const SMALL_RUNS = 5;
+const LARGE_RUNS = 3;
+const CAT_TARGET = 1.5;
+const PY_INFER = 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.shape_inference.infer_shapes(m)';
+// For graph-only models the command above stops at the missing weights file, so it would be timed
+// doing less work; this variant parses the graph and infers shapes like edgecut does.
+const PY_INFER_GRAPH_ONLY =
+  'import onnx,sys; m=onnx.load(sys.argv[1], load_external_data=False); onnx.shape_inference.infer_shapes(m)';
+
+/** Runs the benchmark and returns its markdown section. */
+export async function benchmark({ repoRoot, log }) {
+  const node = process.execPath;
+  const cli = path.join(repoRoot, 'bin/edgecut.js');
+  const { models, missing } = smallModels(repoRoot);
+  const all = [...models, largeModel(repoRoot, log)];
+  const startup = medianMs(node, ['-e', '0'], 9);
+  const rows = all.map((m) => measure(m, { node, cli, startup, log }));
+  const large = rows.at(-1);
+  return [
+    `## ${title}`,
+    '',
+    method(startup, missing),
+    '',
+    table(rows),
+    '',
+    verdict(rows, large),
+    '',
+    breakdown(large, node, log),
+  ].join('\n');
+}
+
+function measure(model, { node, cli, startup, log }) {
+  const runs = model.large ? LARGE_RUNS : SMALL_RUNS;
+  log(`${model.name}: ${runs} runs each`);
+  const dims = model.dims.flatMap((d) => ['--dim', d]);
+  const python = pythonCommand(model.file);
+  const row = {
+    ...model,
+    mb: sizeMb(model.file),
+    edgecut: medianMs(node, [cli, 'inspect', model.file, '--json', ...dims], runs),
+    python: medianMs(PYTHON, ['-c', python, model.file], runs),
+    graphOnly: python === PY_INFER_GRAPH_ONLY,
+    cat: medianMs('cat', [model.file], runs),
+  };
+  return { ...row, work: row.edgecut - startup };
+}
+
+/** The brief's Python command, or its graph-only variant if the weights file is absent. */
+function pythonCommand(file) {
+  const r = runOnce(PYTHON, ['-c', PY_INFER, file]);
+  if (r.status === 0) return PY_INFER;
+  if (/FileNotFoundError/.test(r.stderr)) return PY_INFER_GRAPH_ONLY;
+  throw new Error(`python shape inference failed on ${file}:\n${r.stderr.slice(-2000)}`);
+}
+
+function method(startup, missing) {
+  const lines = [
+    `Whole-process wall time, median of ${SMALL_RUNS} runs (${LARGE_RUNS} for the large model) after one`,
+    'warm-up run, so the page cache is warm and no disk reads are timed. Stdout goes to /dev/null.',
+    '',
+    '- **edgecut**: `node bin/edgecut.js inspect MODEL --json` (PP-OCR models with `--dim` values).',
+    `- **python**: \`${PYTHON} -c "${PY_INFER}" MODEL\`; rows marked † use`,
+    '  `onnx.load(..., load_external_data=False)` because their weights file is absent by design and the',
+    '  plain command fails at once (edgecut loads them as graph only).',
+    '- **cat**: `cat MODEL > /dev/null`.',
+    `- **− startup**: edgecut minus Node's own start-up, \`node -e 0\` = ${ms(startup)} ms (median of 9).`,
+  ];
+  if (missing.length) lines.push(`- Not found, skipped: ${missing.map((m) => m.name).join(', ')}.`);
+  return lines.join('\n');
+}
+
+function table(rows) {
+  const head = [
+    '| model | size MB | edgecut ms | edgecut − startup ms | python ms | python/edgecut | cat ms | edgecut/cat |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const body = rows.map((r) =>
+    [
+      r.name + (r.graphOnly ? ' †' : ''),
+      r.mb.toFixed(1),
+      ms(r.edgecut),
+      ms(r.work),
+      ms(r.python),
+      times(r.python / r.edgecut),
+      ms(r.cat),
+      times(r.edgecut / r.cat),
+    ].join(' | '),
+  );
+  return [...head, ...body.map((b) => `| ${b} |`)].join('\n');
+}
+
+function verdict(rows, large) {
+  const slowest = rows.reduce((a, b) => (b.python / b.edgecut < a.python / a.edgecut ? b : a));
+  const fasterEverywhere = rows.every((r) => r.edgecut < r.python);
+  const withinCat = large.work <= CAT_TARGET * large.cat;
+  return [
+    `**Target: faster than Python on every model — ${fasterEverywhere ? 'met' : 'NOT met'}.** Smallest`,
+    `margin: ${slowest.name}, Python/edgecut = ${times(slowest.python / slowest.edgecut)}.`,
+    '',
+    `**Target: within ${CAT_TARGET}× of cat on the large model — ${withinCat ? 'met' : 'NOT met'}.** Judged as`,
+    `edgecut minus Node start-up against cat, since cat starts in about a millisecond and Node in`,
+    `~${ms(large.edgecut - large.work)} ms: ${ms(large.work)} ms vs ${ms(large.cat)} ms = ${times(large.work / large.cat)}`,
+    `(whole process: ${ms(large.edgecut)} ms = ${times(large.edgecut / large.cat)} of cat).`,
+  ].join('\n');
+}
+
+/** Reference points for the large model: what just reading the file costs a Node process. */
+function breakdown(large, node, log) {
+  log('large model: file-reading reference points');
+  const f = JSON.stringify(large.file);
+  const chunked = `const fs=require('fs'),fd=fs.openSync(${f}),b=Buffer.allocUnsafe(1<<20);while(fs.readSync(fd,b)>0);`;
+  const refs = [
+    ['`node -e 0` (start-up only)', node, ['-e', '0']],
+    ['node: `fs.readFileSync` into one Buffer', node, ['-e', `require('fs').readFileSync(${f})`]],
+    ['node: `fs.promises.readFile` into one Buffer', node, ['-e', `require('fs').promises.readFile(${f})`]],
+    ['node: 1 MiB chunks into one reused Buffer', node, ['-e', chunked]],
+  ];
+  const lines = refs.map(([label, cmd, args]) => `| ${label} | ${ms(medianMs(cmd, args, LARGE_RUNS))} |`);
+  return [
+    `### Large model: what reading ${large.mb.toFixed(0)} MB costs`,
+    '',
+    'Whole-process medians of the same kind, for judging how much of edgecut\'s time is file reading.',
+    '',
+    '| command | ms |',
+    '|---|--:|',
+    ...lines,
+    `| \`cat\` | ${ms(large.cat)} |`,
+    `| edgecut inspect | ${ms(large.edgecut)} |`,
+  ].join('\n');
+}
+
+function ms(v) {
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+
+function times(v) {
+  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
+}

@@ -20,7 +20,7 @@ function step(name, command, args) {
   return ok;
 }
 
-function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000 } = {}) {
+function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000, reporter = 'spec' } = {}) {
   const missing = requires.find((r) => !r.present());
   if (missing) {
     const line = `${name}: SKIPPED — ${missing.what} is missing; fix: ${missing.fix}`;
@@ -41,7 +41,7 @@ function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000 } = {})
   const r = spawnSync(process.execPath, ['scripts/mochaSuite.cjs', dir, suffix, String(timeout)], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, EDGECUT_SUITE_STATS: stats },
+    env: { EDGECUT_REPORTER: reporter, ...process.env, EDGECUT_SUITE_STATS: stats },
   });
   const s = existsSync(stats) ? JSON.parse(readFileSync(stats, 'utf8')) : { passes: 0, failures: 1, pending: 0 };
   if (r.status !== 0 && s.failures === 0) s.failures = 1;
@@ -56,7 +56,7 @@ const testdata = { what: "Debian's libonnx-testdata", fix: 'apt-get install -y l
 
 if (want('build')) step('build (lint, type-check, bundles)', 'npm', ['run', '--silent', 'build']);
 if (want('unit')) mochaSuite('unit', 'test', '.unit.test.ts');
-if (want('onnx-testdata')) mochaSuite('onnx-testdata', 'test', '.testdata.test.ts', { requires: [testdata] });
+if (want('onnx-testdata')) mochaSuite('onnx-testdata', 'test', '.testdata.test.ts', { requires: [testdata], reporter: 'dot' });
 
 console.log(`\n${report.join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

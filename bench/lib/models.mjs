@@ -48,7 +48,7 @@ export function largeModel(repoRoot, log) {
     const out = execFileSync(PYTHON, [script, source, file], { encoding: 'utf8' });
     log(out.trim());
   }
-  return { name: `${LARGE_NAME} (from ${LARGE_SOURCE})`, file, dims: [], large: true };
+  return { name: LARGE_NAME, file, dims: [], large: true };
 }
 
 export function sizeMb(file) {

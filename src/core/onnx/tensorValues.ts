@@ -31,7 +31,9 @@ export function readTensorValues(t: TensorData, limit = MAX_FOLD_ELEMENTS): Cons
       if (s.values.length === 0 && count === 0) return { dtype: t.dtype, dims: t.dims, data: [] };
       throw new ModelError('truncated', `tensor '${t.name}' declares ${count} elements but holds ${s.values.length}`);
     }
-    const data = t.dtype === DataType.FLOAT16 ? s.values.map((v) => halfToFloat(Number(v))) : s.values;
+    // float16 and bfloat16 arrive as bit patterns in int32_data.
+    const bits = t.dtype === DataType.FLOAT16 ? halfToFloat : t.dtype === DataType.BFLOAT16 ? bfloatToFloat : undefined;
+    const data = bits ? s.values.map((v) => bits(Number(v))) : s.values;
     return { dtype: t.dtype, dims: t.dims, data };
   }
   if (s.kind === 'raw') return readRaw(t, s.bytes, count);

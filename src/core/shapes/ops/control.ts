@@ -51,7 +51,7 @@ const iteration = (i?: number): TensorFact => fact(DataType.INT64, [], i === und
 const TRUE: TensorFact = fact(DataType.BOOL, [], [1]);
 
 /** Scan outputs of `count` iterations: per-iteration facts stacked on a new leading axis. */
-function stack(perIteration: readonly Facts[], index: number, count: number, template: TensorFact | undefined): TensorFact | undefined {
+function stack(perIteration: readonly Facts[], index: number, count: number, template?: TensorFact): TensorFact | undefined {
   const facts = perIteration.map((o) => o[index]);
   const first = facts[0] ?? template;
   if (!first) return undefined;
@@ -145,7 +145,10 @@ const scan: ShapeRule = (ctx) => {
   const sliceOf = (s: Shape, i: number): number[] => (legacy ? s.slice(2) : dropAxis(s, axes[i] as number));
   const bodyStates = states.map((f) => f && { dtype: f.dtype, shape: legacy ? f.shape?.slice(1) : f.shape });
   const slices = scanShapes.map((s, i) => ({ dtype: ctx.input(first + n + i)?.dtype ?? 0, shape: sliceOf(s, i) }));
-  const outs = ctx.inferSubgraph(ctx.graph('body'), [...bodyStates, ...slices]);
+  const body = ctx.inferSubgraph(ctx.graph('body'), [...bodyStates, ...slices]);
+  // Later iterations see the body's state outputs: unless those keep their shapes, all is unknown.
+  const fixed = seq <= 1 || body.slice(0, n).every((f, i) => sameShape(f?.shape, bodyStates[i]?.shape));
+  const outs = fixed ? body : body.map((f) => f && { dtype: f.dtype, shape: undefined });
   const prefix = batch === undefined ? [] : [batch];
   const finals = outs.slice(0, n).map((f) => f && { dtype: f.dtype, shape: f.shape && [...prefix, ...f.shape] });
   const outAxes = ctx.ints('scan_output_axes', []);

@@ -1,6 +1,6 @@
 import { DataType } from '../../onnx/dataType';
 import { ShapeConflict, type ShapeRule } from '../types';
-import { numbers } from '../util';
+import { fact, numbers } from '../util';
 
 /** Input 0's shape in the type of the `dtype` attribute, else input 0's type (Bernoulli, Random*Like). */
 const likeInputWithDtype: ShapeRule = (ctx) => {
@@ -60,10 +60,7 @@ const optionalGetElement: ShapeRule = (ctx) => {
 };
 
 /** OptionalHasElement: a bool scalar (known false when the optional input is omitted). */
-const optionalHasElement: ShapeRule = (ctx) => {
-  const absent = !ctx.input(0);
-  return [absent ? { dtype: DataType.BOOL, shape: [], value: { dtype: DataType.BOOL, dims: [], data: [0] } } : { dtype: DataType.BOOL, shape: [] }];
-};
+const optionalHasElement: ShapeRule = (ctx) => [fact(DataType.BOOL, [], ctx.input(0) ? undefined : [0])];
 
 /** ONNX Col2Im: [N, C, *image_shape] with C = columns' dim 1 / ∏block_shape. */
 const col2Im: ShapeRule = (ctx) => {

@@ -65,7 +65,9 @@ const nonMaxSuppression: ShapeRule = (ctx) => {
   };
   const boxesV = ctx.input(0)?.value;
   const scoresV = ctx.input(1)?.value;
-  if (!boxesV || !scoresV) throw new ShapeUnknown('NonMaxSuppression output size depends on box and score values, which are not known statically');
+  if (!boxesV || !scoresV) {
+    throw new ShapeUnknown('NonMaxSuppression output size depends on box and score values, which are not known statically');
+  }
   const [batches, classes, count] = scoresV.dims as [number, number, number];
   const allBoxes = numbers(boxesV);
   const allScores = numbers(scoresV);

@@ -36,7 +36,9 @@ const stft: ShapeRule = (ctx) => {
   const step = scalarOf(ctx, 1);
   const frameLength = ctx.input(3) ? scalarOf(ctx, 3) : (ctx.shapeOf(2)[0] as number);
   const length = signal[1] as number;
-  if (step <= 0 || frameLength > length) throw new ShapeConflict(`STFT frame ${frameLength} / step ${step} do not fit a signal of ${length}`);
+  if (step <= 0 || frameLength > length) {
+    throw new ShapeConflict(`STFT frame length ${frameLength} and step ${step} do not fit a signal of ${length}`);
+  }
   const frames = Math.floor((length - frameLength) / step) + 1;
   const shape = [signal[0] as number, frames, bins(frameLength, ctx.int('onesided', 1) === 1), 2];
   return [{ dtype: ctx.input(0)?.dtype ?? DataType.FLOAT, shape }];

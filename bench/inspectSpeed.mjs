@@ -3,12 +3,13 @@
 import * as path from 'node:path';
 import { PYTHON } from './lib/machine.mjs';
 import { largeModel, sizeMb, smallModels } from './lib/models.mjs';
-import { medianMs, runOnce } from './lib/timing.mjs';
+import { medianEach, medianMs, runOnce } from './lib/timing.mjs';
 
 export const title = 'Inspect speed (Step 1)';
 
 const SMALL_RUNS = 5;
 const LARGE_RUNS = 3;
+const STARTUP_RUNS = 11;
 const CAT_TARGET = 1.5;
 const PY_INFER = 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.shape_inference.infer_shapes(m)';
 // For graph-only models the command above stops at the missing weights file, so it would be timed
@@ -22,11 +23,10 @@ export async function benchmark({ repoRoot, log }) {
   const cli = path.join(repoRoot, 'bin/edgecut.js');
   const { models, missing } = smallModels(repoRoot);
   const all = [...models, largeModel(repoRoot, log)];
-  const startup = {
-    node: medianMs(node, ['-e', '0'], 9),
-    cli: medianMs(node, [cli, '--version'], 9),
-    python: medianMs(PYTHON, ['-c', 'import onnx'], 9),
-  };
+  const startup = medianEach(
+    { node: [node, ['-e', '0']], cli: [node, [cli, '--version']], python: [PYTHON, ['-c', 'import onnx']] },
+    STARTUP_RUNS,
+  );
   const rows = all.map((m) => measure(m, { node, cli, startup: startup.node, log }));
   const large = rows.at(-1);
   return [
@@ -43,18 +43,18 @@ function measure(model, { node, cli, startup, log }) {
   log(`${model.name}: ${runs} runs each`);
   const dims = model.dims.flatMap((d) => ['--dim', d]);
   const python = pythonCommand(model.file);
-  const row = {
-    ...model,
-    mb: sizeMb(model.file),
-    edgecut: medianMs(node, [cli, 'inspect', model.file, '--json', ...dims], runs),
-    python: medianMs(PYTHON, ['-c', python, model.file], runs),
-    graphOnly: python === PY_INFER_GRAPH_ONLY,
-    cat: medianMs('cat', [model.file], runs),
-  };
-  return { ...row, work: row.edgecut - startup };
+  const t = medianEach(
+    {
+      edgecut: [node, [cli, 'inspect', model.file, '--json', ...dims]],
+      python: [PYTHON, ['-c', python, model.file]],
+      cat: ['cat', [model.file]],
+    },
+    runs,
+  );
+  return { ...model, ...t, mb: sizeMb(model.file), graphOnly: python === PY_INFER_GRAPH_ONLY, work: t.edgecut - startup };
 }
 
-/** The brief's Python command, or its graph-only variant if the weights file is absent. */
+/** The target's Python command, or its graph-only variant if the weights file is absent. */
 function pythonCommand(file) {
   const r = runOnce(PYTHON, ['-c', PY_INFER, file]);
   if (r.status === 0) return PY_INFER;
@@ -64,12 +64,12 @@ function pythonCommand(file) {
 
 function method(startup, missing) {
   const lines = [
-    `Whole-process wall time, median of ${SMALL_RUNS} runs (${LARGE_RUNS} for the large model) after one warm-up run, so the page cache is warm and no disk reads are timed. Stdout goes to /dev/null.`,
+    `Whole-process wall time, median of ${SMALL_RUNS} runs (${LARGE_RUNS} for the large model) after one warm-up run of each command, so the page cache is warm and no disk reads are timed; the commands for a model take turns run by run, so load drift hits them alike. Stdout goes to /dev/null.`,
     '',
     '- **edgecut**: `node bin/edgecut.js inspect MODEL --json` (PP-OCR models with their `--dim` values).',
     `- **python**: \`${PYTHON} -c "${PY_INFER}" MODEL\`. Rows marked † use \`onnx.load(..., load_external_data=False)\` instead: their weights file is absent by design, the plain command fails at once, and edgecut loads them as graph only.`,
     '- **cat**: `cat MODEL > /dev/null`.',
-    `- **edgecut − startup**: edgecut minus Node's own start-up, \`node -e 0\` = ${ms(startup.node)} ms. For scale: \`node bin/edgecut.js --version\` (start-up plus loading the CLI bundle) = ${ms(startup.cli)} ms; \`python3 -c "import onnx"\` = ${ms(startup.python)} ms (medians of 9).`,
+    `- **edgecut − startup**: edgecut minus Node's own start-up, \`node -e 0\` = ${ms(startup.node)} ms. For scale: \`node bin/edgecut.js --version\` (start-up plus loading the CLI bundle) = ${ms(startup.cli)} ms; \`python3 -c "import onnx"\` = ${ms(startup.python)} ms (medians of ${STARTUP_RUNS}).`,
     '- **resnet18.large.onnx**: made once under bench/.work/ by `bench/makeLargeModel.py`: resnet18.onnx with random float32 weights stored inline, plus a chain of 4096-wide Gemm layers after the classifier; it passes `onnx.checker` and shape inference.',
   ];
   if (missing.length) lines.push(`- Not found, skipped: ${missing.map((m) => m.name).join(', ')}.`);
@@ -139,5 +139,5 @@ function ms(v) {
 }
 
 function times(v) {
-  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
+  return `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×`;
 }

@@ -3,11 +3,11 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const production = process.argv.includes('--production');
 const common = {
   bundle: true,
-  sourcemap: !production,
-  minify: production,
+  sourcemap: true,
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
   define: { EDGECUT_VERSION: JSON.stringify(pkg.version) },

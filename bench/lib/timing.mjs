@@ -11,20 +11,28 @@ export function runOnce(command, args) {
   return { ms, status: r.status, stderr: r.stderr.toString() };
 }
 
-/**
- * Median wall time of `runs` runs after one warm-up run (which also fills the page cache).
- * Throws with the command's stderr if any run fails.
- */
+/** Median wall time of one command: `runs` runs after one warm-up run. */
 export function medianMs(command, args, runs) {
-  const times = [];
-  for (let i = 0; i <= runs; i++) {
-    const r = runOnce(command, args);
-    if (r.status !== 0) {
-      throw new Error(`${command} ${args.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
+  return medianEach({ only: [command, args] }, runs).only;
+}
+
+/**
+ * Median wall times of several commands, given as { key: [command, args] }. Each gets one
+ * warm-up run (which also fills the page cache); then the commands take turns, `runs` rounds,
+ * so drift in machine load hits them all alike. Throws with stderr if any run fails.
+ */
+export function medianEach(commands, runs) {
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let round = 0; round <= runs; round++) {
+    for (const [key, [command, args]] of Object.entries(commands)) {
+      const r = runOnce(command, args);
+      if (r.status !== 0) {
+        throw new Error(`${command} ${args.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
+      }
+      if (round > 0) times[key].push(r.ms);
     }
-    if (i > 0) times.push(r.ms);
   }
-  return median(times);
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
 export function median(values) {

@@ -1,9 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeModel } from '../core/onnx/decode';
 import { checkExternalLocation, externalReferences, type ExternalTensorRef } from '../core/onnx/externalData';
 import type { OnnxModel } from '../core/onnx/model';
 import { ModelError } from '../core/errors';
+import { skeletonize } from '../core/onnx/skeleton';
+import { FileByteSource } from './byteSource';
 
 export interface LoadedModel {
   readonly path: string;
@@ -50,16 +52,29 @@ export async function loadModelFile(file: string): Promise<LoadedModel> {
   return { path: file, model, graphOnly: missing.length > 0, externalFiles: found, warnings };
 }
 
+/** Files above this size are decoded from a skeleton that leaves large weights unread. */
+const SKELETON_ABOVE_BYTES = 32 * 1024 * 1024;
+
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
     const stat = await fs.stat(file);
     if (stat.isDirectory()) throw new ModelError('io', `${file} is a folder, not an ONNX file`);
-    return await fs.readFile(file);
+    if (stat.size > SKELETON_ABOVE_BYTES) return readSkeleton(file);
+    return readFileSync(file);
   } catch (e) {
     if (e instanceof ModelError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ModelError('file-not-found', `model file not found: ${file}`);
     throw new ModelError('io', `cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+function readSkeleton(file: string): Uint8Array {
+  const source = new FileByteSource(file);
+  try {
+    return skeletonize(source);
+  } finally {
+    source.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { onnx } from 'onnx-proto';
 import { DataType } from './dataType';
 import type { TensorData } from './model';
+import { FILE_LENGTH_KEY, FILE_OFFSET_KEY } from './skeleton';
 
 interface LongLike {
   toNumber(): number;
@@ -19,8 +20,12 @@ export function decodeTensor(t: onnx.ITensorProto): TensorData {
   const name = t.name ?? '';
   const dtype = t.dataType ?? 0;
   const dims = (t.dims ?? []).map(toNumber);
+  const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const fileOffset = entries.get(FILE_OFFSET_KEY);
+  if (fileOffset !== undefined) {
+    return { name, dtype, dims, storage: { kind: 'file', offset: Number(fileOffset), length: Number(entries.get(FILE_LENGTH_KEY)) } };
+  }
   if (t.dataLocation === EXTERNAL) {
-    const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
     const length = entries.get('length');
     return {
       name,

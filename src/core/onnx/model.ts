@@ -23,6 +23,8 @@ export type TensorStorage =
   | { readonly kind: 'raw'; readonly bytes: Uint8Array }
   | { readonly kind: 'values'; readonly values: readonly (number | string)[] }
   | { readonly kind: 'external'; readonly location: string; readonly offset: number; readonly length: number | undefined }
+  /** raw_data left unread in the model file itself (large models are decoded from a skeleton). */
+  | { readonly kind: 'file'; readonly offset: number; readonly length: number }
   | { readonly kind: 'sparse'; readonly values: TensorData; readonly indices: TensorData };
 
 export interface TensorData {

@@ -1,5 +1,5 @@
 import { ModelError } from '../errors';
-import { DataType } from './dataType';
+import { DataType, isFloatType } from './dataType';
 import type { TensorData } from './model';
 
 /** A small tensor whose values are known while planning (constants, shape arithmetic). */
@@ -11,6 +11,8 @@ export interface ConstTensor {
 
 /** Tensors up to this many elements are materialised for constant folding; weights never are. */
 export const MAX_FOLD_ELEMENTS = 1 << 16;
+/** Float tensors are folded only when small (scales, bounds): bigger ones are weights. */
+export const MAX_FOLD_FLOAT_ELEMENTS = 1 << 10;
 
 export function elementCount(dims: readonly number[]): number {
   let n = 1;
@@ -22,7 +24,7 @@ export function elementCount(dims: readonly number[]): number {
  * Reads the values of an inline tensor of at most `limit` elements; undefined when it is larger,
  * external, or of a type EdgeCut does not fold.
  */
-export function readTensorValues(t: TensorData, limit = MAX_FOLD_ELEMENTS): ConstTensor | undefined {
+export function readTensorValues(t: TensorData, limit = defaultLimit(t.dtype)): ConstTensor | undefined {
   const count = elementCount(t.dims);
   if (count > limit) return undefined;
   const s = t.storage;
@@ -38,6 +40,10 @@ export function readTensorValues(t: TensorData, limit = MAX_FOLD_ELEMENTS): Cons
   }
   if (s.kind === 'raw') return readRaw(t, s.bytes, count);
   return undefined;
+}
+
+function defaultLimit(dtype: number): number {
+  return isFloatType(dtype) ? MAX_FOLD_FLOAT_ELEMENTS : MAX_FOLD_ELEMENTS;
 }
 
 function readRaw(t: TensorData, bytes: Uint8Array, count: number): ConstTensor | undefined {

@@ -7,8 +7,8 @@ import { medianEach, medianMs, runOnce } from './lib/timing.mjs';
 
 export const title = 'Inspect speed (Step 1)';
 
-const SMALL_RUNS = 5;
-const LARGE_RUNS = 3;
+const SMALL_RUNS = 11;
+const LARGE_RUNS = 5;
 const STARTUP_RUNS = 11;
 const CAT_TARGET = 1.5;
 const PY_INFER = 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.shape_inference.infer_shapes(m)';

@@ -7,7 +7,6 @@ const common = {
   bundle: true,
   sourcemap: true,
   minify: true,
-  keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
   define: { EDGECUT_VERSION: JSON.stringify(pkg.version) },

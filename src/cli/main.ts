@@ -1,16 +1,20 @@
 import { isModelError } from '../core/errors';
 import { UsageError } from './args';
 import { inspectCommand, INSPECT_USAGE } from './inspectCommand';
+import { planCommand, PLAN_USAGE } from './planCommand';
+import { PlanError } from '../core/plan/planError';
 import { processOutput, type Output } from './output';
 
 const COMMANDS: Record<string, (argv: readonly string[], out: Output) => Promise<number>> = {
   inspect: inspectCommand,
+  plan: planCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
 
 usage:
   ${INSPECT_USAGE}
+  ${PLAN_USAGE}
 `;
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */
@@ -32,7 +36,7 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
   try {
     return await run(rest, out);
   } catch (e) {
-    if (isModelError(e) || e instanceof UsageError) {
+    if (isModelError(e) || e instanceof UsageError || e instanceof PlanError) {
       out.stderr(`edgecut: ${e.message}\n`);
       return 2;
     }

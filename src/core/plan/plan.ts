@@ -1,0 +1,115 @@
+import type { ModelAnalysis } from '../analysis';
+import { layerLatencies } from '../profiles/latency';
+import type { ComputeProfile } from '../profiles/types';
+import { candidateCuts } from './candidates';
+import { evaluateCut, latencyOf, type CutCandidate } from './cut';
+import { flowShopOrder, simulate, type ScheduledJob } from './flowShop';
+import { planJobs, type JobSequence } from './jps';
+import { stageTimes, type JobClass, type JobType } from './jobTypes';
+import { bestSingleCut } from './minCut';
+import type { NetworkLink } from './network';
+import { buildPlanGraph, type PlanGraph } from './planGraph';
+import { PlanError } from './planError';
+
+export const STRATEGY_NAMES = ['LO', 'CO', 'PO', 'JPS'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** One model to plan and how many of its jobs arrive at t = 0. */
+export interface PlanModelInput {
+  readonly name: string;
+  readonly analysis: ModelAnalysis;
+  readonly jobs: number;
+}
+
+export interface PlanRequest {
+  readonly models: readonly PlanModelInput[];
+  readonly device: ComputeProfile;
+  readonly server: ComputeProfile;
+  readonly link: NetworkLink;
+}
+
+/** What the planner derived for one model. */
+export interface ModelPlan {
+  readonly name: string;
+  readonly jobs: number;
+  readonly analysis: ModelAnalysis;
+  readonly graph: PlanGraph;
+  readonly candidates: readonly CutCandidate[];
+  /** Indices into candidates of local-only, cloud-only and the best single-job cut. */
+  readonly lo: number;
+  readonly co: number;
+  readonly po: number;
+}
+
+export interface ScheduledStrategy {
+  readonly name: StrategyName;
+  readonly makespanMs: number;
+  /** Jobs in pipeline order with the model and candidate each uses. */
+  readonly jobs: readonly { readonly model: number; readonly candidate: number; readonly stages: ScheduledJob['stages'] }[];
+}
+
+export interface Plan {
+  readonly link: NetworkLink;
+  readonly device: ComputeProfile;
+  readonly server: ComputeProfile;
+  readonly models: readonly ModelPlan[];
+  readonly strategies: Readonly<Record<StrategyName, ScheduledStrategy>>;
+  readonly jpsMethod: JobSequence['method'];
+}
+
+/** Plans every strategy (LO, CO, PO, JPS) for the requested models, device, server and link. */
+export function planOffloading(req: PlanRequest): Plan {
+  if (req.models.length === 0 || req.models.some((m) => !Number.isInteger(m.jobs) || m.jobs < 1)) {
+    throw new PlanError('bad-jobs', 'each model needs a whole number of jobs, at least 1');
+  }
+  const models = req.models.map((m) => modelPlan(m, req));
+  const classes: JobClass[] = models.map((m) => ({ model: m.name, count: m.jobs, candidates: m.candidates }));
+  const fixed = (pick: (m: ModelPlan) => number): JobType[] =>
+    models.flatMap((m, cls) => Array.from({ length: m.jobs }, () => ({ cls, candidate: pick(m), times: stageTimes(m.candidates[pick(m)] as CutCandidate) })));
+  const jps = planJobs(classes);
+  const strategies = {
+    LO: schedule('LO', fixed((m) => m.lo)),
+    CO: schedule('CO', fixed((m) => m.co)),
+    PO: schedule('PO', fixed((m) => m.po)),
+    JPS: schedule('JPS', [...jps.sequence], true),
+  };
+  if (strategies.JPS.makespanMs > strategies.PO.makespanMs) strategies.JPS = { ...strategies.PO, name: 'JPS' };
+  return { link: req.link, device: req.device, server: req.server, models, strategies, jpsMethod: jps.method };
+}
+
+function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
+  const unknown = m.analysis.shapes.unknownNodes.size;
+  if (unknown > 0) {
+    throw new PlanError(
+      'unknown-shapes',
+      `${m.name}: ${unknown} node(s) have unknown output shapes, so transfer sizes are unknown; bind symbolic dims with --dim`,
+    );
+  }
+  const graph = buildPlanGraph(m.analysis.layers, layerLatencies(req.device, m.analysis), layerLatencies(req.server, m.analysis));
+  const candidates = [...candidateCuts(graph, req.link)];
+  const indexOf = (c: CutCandidate): number => {
+    const key = [...c.head].sort((a, b) => a - b).join(',');
+    const i = candidates.findIndex((x) => [...x.head].sort((a, b) => a - b).join(',') === key);
+    if (i >= 0) return i;
+    candidates.push(c);
+    return candidates.length - 1;
+  };
+  const all = new Set(graph.layers.map((l) => l.id));
+  const lo = indexOf(evaluateCut(graph, all, req.link));
+  const co = indexOf(evaluateCut(graph, new Set(), req.link));
+  const best = bestSingleCut(graph, req.link);
+  const po = indexOf(latencyOf(best) <= latencyOf(candidates[lo] as CutCandidate) ? best : (candidates[lo] as CutCandidate));
+  return { name: m.name, jobs: m.jobs, analysis: m.analysis, graph, candidates, lo, co, po };
+}
+
+/** Simulates a sequence (ordered with CDS/NEH unless it is already the JPS order). */
+function schedule(name: StrategyName, mix: JobType[], keepOrder = false): ScheduledStrategy {
+  const times = mix.map((t) => t.times);
+  const order = keepOrder ? mix.map((_, i) => i) : flowShopOrder(times);
+  const sim = simulate(order, times);
+  return {
+    name,
+    makespanMs: sim.makespan,
+    jobs: sim.jobs.map((j) => ({ model: (mix[j.job] as JobType).cls, candidate: (mix[j.job] as JobType).candidate, stages: j.stages })),
+  };
+}

@@ -1,0 +1,72 @@
+import { checkLink, type NetworkLink } from '../plan/network';
+import { PlanError } from '../plan/planError';
+import { OP_CLASSES, type ComputeProfile, type OpClass } from './types';
+
+type Json = Record<string, unknown>;
+
+/** Validates a device or server profile read from JSON; `source` names the file in errors. */
+export function parseComputeProfile(value: unknown, source: string): ComputeProfile {
+  const bad = (why: string): never => {
+    throw new PlanError('bad-profile', `${source}: ${why}`);
+  };
+  if (!isObject(value)) return bad('a profile is a JSON object');
+  const name = typeof value.name === 'string' ? value.name : source;
+  const description = typeof value.description === 'string' ? value.description : '';
+  switch (value.kind) {
+    case 'ideal':
+      return { kind: 'ideal', name, description };
+    case 'roofline': {
+      const num = (key: string, min: number): number => {
+        const v = value[key];
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < min) return bad(`'${key}' must be a number ≥ ${min}`);
+        return v;
+      };
+      const eff = value.efficiency;
+      if (!isObject(eff)) return bad("'efficiency' must map op classes to fractions of peak");
+      const efficiency = {} as Record<OpClass, number>;
+      for (const c of OP_CLASSES) {
+        const v = eff[c] ?? eff.other ?? 0.1;
+        if (typeof v !== 'number' || !(v > 0 && v <= 1)) return bad(`efficiency.${c} must be in (0, 1]`);
+        efficiency[c] = v;
+      }
+      return {
+        kind: 'roofline',
+        name,
+        description,
+        sources: Array.isArray(value.sources) ? value.sources.map(String) : [],
+        peakGmacs: num('peakGmacs', 1e-6),
+        efficiency,
+        memoryGBs: num('memoryGBs', 1e-6),
+        layerOverheadMs: num('layerOverheadMs', 0),
+      };
+    }
+    case 'measured': {
+      const layers = value.layers;
+      if (!Array.isArray(layers)) return bad("'layers' must be a list of {id, ms}");
+      const parsed = layers.map((l, i) => {
+        if (!isObject(l) || typeof l.id !== 'number' || typeof l.ms !== 'number' || l.ms < 0) return bad(`layers[${i}] must be {id, ms ≥ 0}`);
+        return { id: l.id, ms: l.ms };
+      });
+      const layerCount = typeof value.layerCount === 'number' ? value.layerCount : parsed.length;
+      return { kind: 'measured', name, description, layerCount, layers: parsed };
+    }
+    default:
+      return bad(`unknown profile kind ${JSON.stringify(value.kind)} (expected "roofline", "ideal" or "measured")`);
+  }
+}
+
+/** A network file: {upMbps, downMbps, rttMs} (as `edgecut netprobe` writes it). */
+export function parseNetwork(value: unknown, source: string): NetworkLink {
+  if (!isObject(value)) throw new PlanError('bad-network', `${source}: a network is a JSON object {upMbps, downMbps, rttMs}`);
+  const link = {
+    name: typeof value.name === 'string' ? value.name : source,
+    upMbps: value.upMbps as number,
+    downMbps: value.downMbps as number,
+    rttMs: (value.rttMs ?? 0) as number,
+  };
+  return checkLink(link, source);
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,44 @@
+/** Classes of layer work that run at different efficiencies on a CPU or GPU. */
+export const OP_CLASSES = [
+  'conv', 'depthwiseConv', 'pointwiseConv', 'convTranspose', 'gemm', 'pool', 'elementwise', 'other',
+] as const;
+export type OpClass = (typeof OP_CLASSES)[number];
+
+/**
+ * Latency from a per-op-class roofline: a layer takes
+ * overhead + max(MACs / (peak · efficiency[class]), bytes moved / bandwidth).
+ */
+export interface RooflineProfile {
+  readonly kind: 'roofline';
+  readonly name: string;
+  readonly description: string;
+  /** Where each constant comes from (papers, benchmark pages); see the profile's file. */
+  readonly sources: readonly string[];
+  /** Peak multiply-accumulates per second, in units of 10^9. */
+  readonly peakGmacs: number;
+  /** Fraction of peak each op class reaches (1 = peak). */
+  readonly efficiency: Readonly<Record<OpClass, number>>;
+  /** Effective memory bandwidth for activations and weights, GB/s. */
+  readonly memoryGBs: number;
+  /** Fixed cost per layer (kernel launch, scheduling), ms. */
+  readonly layerOverheadMs: number;
+}
+
+/** A server that takes no time (the JPS paper's assumption). */
+export interface IdealProfile {
+  readonly kind: 'ideal';
+  readonly name: string;
+  readonly description: string;
+}
+
+/** Measured per-layer latencies of one model (Step 4's `edgecut profile`). */
+export interface MeasuredProfile {
+  readonly kind: 'measured';
+  readonly name: string;
+  readonly description: string;
+  /** Layer count of the model it was measured on, to catch a mismatched model. */
+  readonly layerCount: number;
+  readonly layers: readonly { readonly id: number; readonly ms: number }[];
+}
+
+export type ComputeProfile = RooflineProfile | IdealProfile | MeasuredProfile;

@@ -1,5 +1,5 @@
 import { exactSchedule } from './exactSchedule';
-import { flowShopOrder, johnsonOrder, makespanOf, sum, type StageTimes } from './flowShop';
+import { flowShopOrder, johnsonOrder, sum, type StageTimes } from './flowShop';
 import { jobTypes, type JobClass, type JobType } from './jobTypes';
 import { twoStageMix } from './twoStage';
 
@@ -11,7 +11,12 @@ export interface JobSequence {
   readonly method: 'exact' | 'two-stage-exact' | 'search';
 }
 
+/** How many jobs take each cut type. */
+type Mix = ReadonlyMap<JobType, number>;
+
 const EXACT_MAX_JOBS = 10;
+/** State budget of the two-stage program when it only seeds the four-stage search. */
+const SEED_STATES = 20_000;
 
 /**
  * JPS (Duan & Wu, ICPP'21; heterogeneous jobs: TMC'24): choose a cut per job and an order to
@@ -26,95 +31,131 @@ export function planJobs(classes: readonly JobClass[]): JobSequence {
   const total = classes.reduce((s, c) => s + c.count, 0);
   if (total === 0) return { sequence: [], makespan: 0, method: 'exact' };
   const types = jobTypes(classes);
-  const twoStage = types.every((t) => t.times[2] === 0 && t.times[3] === 0);
-  const dev = (t: JobType): number => t.times[0];
-  if (twoStage) {
-    const mix = twoStageMix(classes, dev, (t) => t.times[1]);
-    return { ...ordered(mix), method: 'two-stage-exact' };
+  if (types.every((t) => t.times[2] === 0 && t.times[3] === 0)) {
+    const { mix, exact } = twoStageMix(classes, (t) => t.times[0], (t) => t.times[1]);
+    const found = expand(ordered(toMix(mix)));
+    if (exact) return { ...found, method: 'two-stage-exact' };
+    const searched = searchSchedule(classes);
+    return searched.makespan < found.makespan ? searched : { ...found, method: 'search' };
   }
-  let best = searchMixes(classes, types);
+  const found = searchSchedule(classes);
   if (total <= EXACT_MAX_JOBS && types.length <= 24) {
     const exact = exactSchedule(classes, 150_000);
-    if (exact && exact.makespan <= best.makespan + 1e-9) return { sequence: exact.sequence, makespan: exact.makespan, method: 'exact' };
+    if (exact && exact.makespan <= found.makespan + 1e-9) return { sequence: exact.sequence, makespan: exact.makespan, method: 'exact' };
   }
-  best = improve(classes, best);
-  return { ...ordered(best.sequence, true), method: 'search' };
+  return found;
 }
 
-function searchMixes(classes: readonly JobClass[], types: readonly JobType[]): JobSequence {
-  const dev = (t: JobType): number => t.times[0];
-  const seeds: JobType[][] = [
-    twoStageMix(classes, dev, (t) => t.times[1]),
-    twoStageMix(classes, dev, (t) => t.times[1] + t.times[2] + t.times[3]),
-    twoStageMix(classes, (t) => t.times[0] + t.times[1], (t) => t.times[2] + t.times[3]),
-    twoStageMix(classes, dev, (t) => Math.max(t.times[1], t.times[2], t.times[3])),
-  ];
-  if (classes.length === 1) seeds.push(...pairMixes(classes[0] as JobClass, types));
-  else for (const t of types) seeds.push(classes.flatMap((c, i) => Array<JobType>(c.count).fill(i === t.cls ? t : firstOf(types, i))));
-  let best: JobSequence | undefined;
-  for (const mix of seeds) {
-    const s = ordered(mix);
-    if (!best || s.makespan < best.makespan - 1e-12) best = s;
-  }
-  return best as JobSequence;
-}
-
-function firstOf(types: readonly JobType[], cls: number): JobType {
-  return types.find((t) => t.cls === cls) as JobType;
-}
-
-/** Every mix of one or two cuts for a single model (JPS's structural insight: two cut types suffice in the two-stage case). */
-function pairMixes(cls: JobClass, types: readonly JobType[]): JobType[][] {
-  const n = cls.count;
-  const pool = types.length > 16 ? [...types].sort((a, b) => sum(a.times) - sum(b.times)).slice(0, 16) : types;
-  const mixes: JobType[][] = [];
-  for (let i = 0; i < pool.length; i++) {
-    for (let j = i + 1; j < pool.length; j++) {
-      for (let m = 1; m < n; m++) {
-        mixes.push([...Array<JobType>(m).fill(pool[i] as JobType), ...Array<JobType>(n - m).fill(pool[j] as JobType)]);
-      }
-    }
-    mixes.push(Array<JobType>(n).fill(pool[i] as JobType));
-  }
-  return mixes;
-}
-
-/** First-improvement local search: change one job's cut (within its model) while it helps. */
-function improve(classes: readonly JobClass[], start: JobSequence): JobSequence {
+/** The search part of JPS for four stages (no exactness proof); exported for the benchmarks. */
+export function searchSchedule(classes: readonly JobClass[]): JobSequence {
   const types = jobTypes(classes);
+  const best = improve(types, searchMixes(classes, types));
+  const quick = expand(best);
+  if (quick.sequence.length > 60) return quick;
+  const times: StageTimes[] = quick.sequence.map((t) => t.times);
+  const neh = flowShopOrder(times).map((j) => quick.sequence[j] as JobType);
+  const nehSpan = spanOf(neh.map((t) => [t, 1] as const));
+  return nehSpan < quick.makespan ? { sequence: neh, makespan: nehSpan, method: 'search' } : quick;
+}
+
+interface Ordered {
+  readonly blocks: readonly (readonly [JobType, number])[];
+  readonly makespan: number;
+  readonly mix: Mix;
+}
+
+function searchMixes(classes: readonly JobClass[], types: readonly JobType[]): Ordered {
+  const dev = (t: JobType): number => t.times[0];
+  const seed = (a: (t: JobType) => number, b: (t: JobType) => number): Mix => toMix(twoStageMix(classes, a, b, SEED_STATES).mix);
+  let best = ordered(seed(dev, (t) => t.times[1]));
+  const consider = (mix: Mix): void => {
+    const o = ordered(mix);
+    if (o.makespan < best.makespan - 1e-12) best = o;
+  };
+  consider(seed(dev, (t) => t.times[1] + t.times[2] + t.times[3]));
+  consider(seed((t) => t.times[0] + t.times[1], (t) => t.times[2] + t.times[3]));
+  consider(seed(dev, (t) => Math.max(t.times[1], t.times[2], t.times[3])));
+  if (classes.length === 1) pairMixes((classes[0] as JobClass).count, types, consider);
+  else for (const t of types) consider(new Map(classes.map((c, i) => [i === t.cls ? t : (types.find((x) => x.cls === i) as JobType), c.count])));
+  return best;
+}
+
+/** Every mix of one or two cuts for a single model, handed to `visit` one at a time. */
+function pairMixes(n: number, types: readonly JobType[], visit: (mix: Mix) => void): void {
+  const pool = types.length > 16 ? [...types].sort((a, b) => sum(a.times) - sum(b.times)).slice(0, 16) : types;
+  pool.forEach((x, i) => {
+    visit(new Map([[x, n]]));
+    for (const y of pool.slice(i + 1)) for (let m = 1; m < n; m++) visit(new Map([[x, m], [y, n - m]]));
+  });
+}
+
+/** First-improvement local search: move one job to another cut of its model while it helps. */
+function improve(types: readonly JobType[], start: Ordered): Ordered {
   let best = start;
-  for (let round = 0; round < 50; round++) {
-    let improved = false;
-    const distinct = [...new Set(best.sequence)];
-    for (const from of distinct) {
+  for (let round = 0; round < 200; round++) {
+    let next: Ordered | undefined;
+    for (const [from] of best.mix) {
       for (const to of types) {
         if (to === from || to.cls !== from.cls) continue;
-        const mix = [...best.sequence];
-        mix[mix.indexOf(from)] = to;
-        const s = ordered(mix);
-        if (s.makespan < best.makespan - 1e-9) {
-          best = s;
-          improved = true;
+        const mix = new Map(best.mix);
+        const left = (mix.get(from) ?? 0) - 1;
+        if (left > 0) mix.set(from, left);
+        else mix.delete(from);
+        mix.set(to, (mix.get(to) ?? 0) + 1);
+        const o = ordered(mix);
+        if (o.makespan < best.makespan - 1e-9) {
+          next = o;
           break;
         }
       }
-      if (improved) break;
+      if (next) break;
     }
-    if (!improved) break;
+    if (!next) break;
+    best = next;
   }
   return best;
 }
 
-/** Orders a fixed mix: Johnson on (device, rest) and CDS aggregations, NEH when asked. */
-function ordered(mix: readonly JobType[], thorough = false): { sequence: JobType[]; makespan: number; method: 'search' } {
-  const times: StageTimes[] = mix.map((t) => t.times);
-  const jobs = mix.map((_, i) => i);
-  const orders = thorough ? [flowShopOrder(times)] : [1, 2, 3].map((k) => johnsonOrder(jobs, (j) => sum((times[j] as StageTimes).slice(0, k)), (j) => sum((times[j] as StageTimes).slice(k))));
-  let bestOrder = orders[0] as number[];
-  let bestSpan = makespanOf(bestOrder, times);
-  for (const o of orders.slice(1)) {
-    const span = makespanOf(o, times);
-    if (span < bestSpan) [bestOrder, bestSpan] = [o, span];
+/** Orders a mix by the best of the three CDS orders (Johnson on stages [0,k) vs [k,4)), on types. */
+function ordered(mix: Mix): Ordered {
+  const distinct = [...mix.keys()];
+  let best: Ordered | undefined;
+  for (let k = 1; k < 4; k++) {
+    const a = distinct.map((t) => sum(t.times.slice(0, k)));
+    const b = distinct.map((t) => sum(t.times.slice(k)));
+    const order = johnsonOrder(distinct.map((_, i) => i), (i) => a[i] as number, (i) => b[i] as number);
+    const blocks = order.map((i) => [distinct[i] as JobType, mix.get(distinct[i] as JobType) ?? 0] as const);
+    const makespan = spanOf(blocks);
+    if (!best || makespan < best.makespan) best = { blocks, makespan, mix };
   }
-  return { sequence: bestOrder.map((j) => mix[j] as JobType), makespan: bestSpan, method: 'search' };
+  return best as Ordered;
+}
+
+/** Makespan of blocks of identical jobs, without building the job list. */
+function spanOf(blocks: readonly (readonly [JobType, number])[]): number {
+  const free = [0, 0, 0, 0];
+  let makespan = 0;
+  for (const [t, count] of blocks) {
+    for (let c = 0; c < count; c++) {
+      let ready = 0;
+      for (let m = 0; m < 4; m++) {
+        const d = t.times[m] as number;
+        if (d <= 0) continue;
+        ready = Math.max(ready, free[m] as number) + d;
+        free[m] = ready;
+      }
+      if (ready > makespan) makespan = ready;
+    }
+  }
+  return makespan;
+}
+
+function toMix(sequence: readonly JobType[]): Mix {
+  const mix = new Map<JobType, number>();
+  for (const t of sequence) mix.set(t, (mix.get(t) ?? 0) + 1);
+  return mix;
+}
+
+function expand(o: Ordered): JobSequence {
+  return { sequence: o.blocks.flatMap(([t, n]) => Array<JobType>(n).fill(t)), makespan: o.makespan, method: 'search' };
 }

@@ -1,49 +1,74 @@
 import type { JobClass, JobType } from './jobTypes';
 import { jobTypes } from './jobTypes';
 
+interface State {
+  readonly c1: number;
+  readonly c2: number;
+  readonly prev: State | undefined;
+  readonly type: JobType | undefined;
+}
+
 /**
  * The exact optimum of the two-stage case (device → uplink; JPS, Duan & Wu ICPP'21, §4):
  * for any fixed choice of cuts Johnson's rule orders jobs optimally, so it is enough to choose
- * how many jobs of each model take each cut. Types are visited in Johnson order and a dynamic
- * program over "jobs chosen per model so far" keeps only Pareto-optimal (device free, uplink
- * free) pairs, which is exact because later completions are monotone in both.
+ * how many jobs of each model take each cut. Types are visited in Johnson order; a dynamic
+ * program over "jobs chosen per model so far" (one mixed-radix index) keeps only Pareto-optimal
+ * (device free, uplink free) pairs, which is exact because later completions are monotone in
+ * both. Copies of a type are added one at a time, so a type costs one pass over the table.
  * Server and downlink times are ignored here; the caller evaluates the real schedule.
  */
-export function twoStageMix(classes: readonly JobClass[], stageA: (t: JobType) => number, stageB: (t: JobType) => number): JobType[] {
+export function twoStageMix(
+  classes: readonly JobClass[],
+  stageA: (t: JobType) => number,
+  stageB: (t: JobType) => number,
+  maxStates = 300_000,
+): { mix: JobType[]; exact: boolean } {
   const types = johnsonSorted(jobTypes(classes), stageA, stageB);
-  interface State { c1: number; c2: number; prev: State | undefined; type: JobType | undefined; copies: number }
-  const start: State = { c1: 0, c2: 0, prev: undefined, type: undefined, copies: 0 };
-  let table = new Map<string, State[]>([[classes.map(() => 0).join(','), [start]]]);
+  const stride: number[] = [];
+  let size = 1;
+  for (const c of classes) {
+    stride.push(size);
+    size *= c.count + 1;
+  }
+  const countOf = (index: number, cls: number): number => Math.floor(index / (stride[cls] as number)) % ((classes[cls] as JobClass).count + 1);
+  const table: State[][] = Array.from({ length: size }, () => []);
+  (table[0] as State[]).push({ c1: 0, c2: 0, prev: undefined, type: undefined });
+  // Past the state budget each bucket keeps its BEAM most promising states: no longer a proof.
+  let states = 1;
+  let exact = true;
   for (const t of types) {
+    if (states > maxStates) {
+      exact = false;
+      for (let i = 0; i < table.length; i++) table[i] = beam(table[i] as State[]);
+    }
+    const a = stageA(t);
+    const b = stageB(t);
+    const step = stride[t.cls] as number;
     const cap = (classes[t.cls] as JobClass).count;
-    const next = new Map<string, State[]>();
-    for (const [key, states] of table) {
-      const used = key.split(',').map(Number);
-      for (const s of states) {
-        let c1 = s.c1;
-        let c2 = s.c2;
-        for (let m = 0; (used[t.cls] as number) + m <= cap; m++) {
-          if (m > 0) {
-            c1 += stageA(t);
-            c2 = stageB(t) > 0 ? Math.max(c2, c1) + stageB(t) : c2;
-          }
-          const counts = [...used];
-          counts[t.cls] = (counts[t.cls] as number) + m;
-          const k = counts.join(',');
-          const bucket = next.get(k) ?? [];
-          addPareto(bucket, { c1, c2, prev: s, type: m > 0 ? t : undefined, copies: m });
-          next.set(k, bucket);
-        }
+    for (let index = 0; index < size; index++) {
+      if (countOf(index, t.cls) >= cap) continue;
+      const target = table[index + step] as State[];
+      for (const s of table[index] as State[]) {
+        const c1 = s.c1 + a;
+        const c2 = b > 0 ? Math.max(s.c2, c1) + b : s.c2;
+        if (addPareto(target, { c1, c2, prev: s, type: t })) states++;
       }
     }
-    table = next;
   }
-  const final = table.get(classes.map((c) => c.count).join(',')) ?? [];
-  let best = final[0];
-  for (const s of final) if (best && Math.max(s.c1, s.c2) < Math.max(best.c1, best.c2)) best = s;
+  let best: State | undefined;
+  for (const s of table[size - 1] as State[]) if (!best || Math.max(s.c1, s.c2) < Math.max(best.c1, best.c2)) best = s;
   const mix: JobType[] = [];
-  for (let s = best; s; s = s.prev) for (let i = 0; i < s.copies; i++) if (s.type) mix.unshift(s.type);
-  return mix;
+  for (let s = best; s?.type; s = s.prev) mix.unshift(s.type);
+  return { mix, exact };
+}
+
+const BEAM = 48;
+
+/** The BEAM states with the lowest makespan so far, still sorted by c1. */
+function beam(bucket: State[]): State[] {
+  if (bucket.length <= BEAM) return bucket;
+  const keep = new Set([...bucket].sort((x, y) => Math.max(x.c1, x.c2) - Math.max(y.c1, y.c2)).slice(0, BEAM));
+  return bucket.filter((s) => keep.has(s));
 }
 
 /** Johnson's rule on types: a ≤ b by ascending a, then the rest by descending b. */
@@ -53,11 +78,22 @@ export function johnsonSorted(types: readonly JobType[], a: (t: JobType) => numb
   return [...first, ...second];
 }
 
-function addPareto<S extends { c1: number; c2: number }>(bucket: S[], s: S): void {
-  for (const o of bucket) if (o.c1 <= s.c1 + 1e-12 && o.c2 <= s.c2 + 1e-12) return;
-  for (let i = bucket.length - 1; i >= 0; i--) {
-    const o = bucket[i] as S;
-    if (s.c1 <= o.c1 && s.c2 <= o.c2) bucket.splice(i, 1);
+/**
+ * Inserts into a Pareto front kept sorted by c1 ascending (so c2 descending); false when an
+ * existing state is no worse on both. Binary search finds the place; beaten states follow it.
+ */
+function addPareto(bucket: State[], s: State): boolean {
+  let lo = 0;
+  let hi = bucket.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((bucket[mid] as State).c1 <= s.c1 + 1e-12) lo = mid + 1;
+    else hi = mid;
   }
-  bucket.push(s);
+  const before = bucket[lo - 1];
+  if (before && before.c2 <= s.c2 + 1e-12) return false;
+  let end = lo;
+  while (end < bucket.length && (bucket[end] as State).c2 >= s.c2) end++;
+  bucket.splice(lo, end - lo, s);
+  return true;
 }

@@ -21,6 +21,9 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
         if (typeof v !== 'number' || !Number.isFinite(v) || v < min) return bad(`'${key}' must be a number ≥ ${min}`);
         return v;
       };
+      const peakGmacs = num('peakGmacs', 1e-6);
+      const memoryGBs = num('memoryGBs', 1e-6);
+      const layerOverheadMs = num('layerOverheadMs', 0);
       const eff = value.efficiency;
       if (!isObject(eff)) return bad("'efficiency' must map op classes to fractions of peak");
       const efficiency = {} as Record<OpClass, number>;
@@ -34,10 +37,10 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
         name,
         description,
         sources: Array.isArray(value.sources) ? value.sources.map(String) : [],
-        peakGmacs: num('peakGmacs', 1e-6),
+        peakGmacs,
         efficiency,
-        memoryGBs: num('memoryGBs', 1e-6),
-        layerOverheadMs: num('layerOverheadMs', 0),
+        memoryGBs,
+        layerOverheadMs,
       };
     }
     case 'measured': {

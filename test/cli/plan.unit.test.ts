@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/main';
+import type { PlanJson } from '../../src/core/plan/planJson';
+import { REPO_ROOT } from '../helpers/paths';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+const EX = (f: string): string => path.join(REPO_ROOT, 'examples', f);
+const transfer = (bytes: number, mbps: number, rtt: number): number => (bytes > 0 ? rtt / 2 + ((8 * bytes) / (mbps * 1e6)) * 1000 : 0);
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+describe('edgecut plan', () => {
+  it('prints the strategy table and the chosen cuts', async () => {
+    const r = await cli('plan', EX('resnet18.onnx'), '--jobs', '8', '--network', 'wifi');
+    assert.equal(r.code, 0, r.err);
+    for (const s of ['LO', 'CO', 'PO', 'JPS']) assert.match(r.out, new RegExp(`^${s}\\s+\\d+\\.\\d`, 'm'));
+    assert.match(r.out, /JPS \((exact|two-stage-exact|search)\) uses:/);
+  });
+
+  for (const network of ['3g', '4g', 'wifi', 'cat1', 'up=8.8,down=29.1,rtt=40']) {
+    it(`--json numbers are reproducible from layers and the transfer model (${network})`, async () => {
+      const r = await cli('plan', EX('googlenet.onnx'), '--jobs', '4', '--network', network, '--json');
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out) as PlanJson;
+      const { upMbps, downMbps, rttMs } = j.network;
+      const m = j.models[0] as PlanJson['models'][number];
+      const outputsOnServer = (head: Set<number>) => m.outputs.filter((o) => o.layer !== null && !head.has(o.layer));
+      for (const c of j.candidates) {
+        const head = new Set(c.headLayers);
+        const dev = j.layers.filter((l) => head.has(l.id)).reduce((s, l) => s + l.deviceMs, 0);
+        const srv = j.layers.filter((l) => !head.has(l.id)).reduce((s, l) => s + l.serverMs, 0);
+        const up = transfer(c.cutTensors.reduce((s, t) => s + (m.tensors[t] ?? NaN), 0), upMbps, rttMs);
+        const down = transfer(outputsOnServer(head).reduce((s, o) => s + (m.tensors[o.tensor] ?? NaN), 0), downMbps, rttMs);
+        assert.ok(close(c.deviceMs, dev) && close(c.serverMs, srv) && close(c.uplinkMs, up) && close(c.downlinkMs, down), `candidate ${c.id}`);
+      }
+      assert.equal(j.schedule.length, 4);
+      let makespan = 0;
+      for (const s of j.schedule) {
+        const c = j.candidates[s.candidate] as PlanJson['candidates'][number];
+        const stages = [[s.device, c.deviceMs], [s.uplink, c.uplinkMs], [s.server, c.serverMs], [s.downlink, c.downlinkMs]] as const;
+        for (const [span, ms] of stages) {
+          if (ms === 0) assert.equal(span, null);
+          else assert.ok(span && close(span[1] - span[0], ms));
+          if (span) makespan = Math.max(makespan, span[1]);
+        }
+      }
+      assert.ok(close(j.makespanMs, makespan));
+      assert.ok(j.strategies.JPS.makespanMs <= j.strategies.PO.makespanMs + 1e-9, 'JPS never loses to PO');
+      assert.ok(j.strategies.PO.makespanMs <= j.strategies.LO.makespanMs + 1e-9, 'PO never loses to LO');
+    });
+  }
+
+  it('plans heterogeneous jobs (TMC’24) with each model choosing its own cuts', async () => {
+    const r = await cli('plan', '--jobs', `${EX('resnet18.onnx')}:3,${EX('googlenet.onnx')}:2`, '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as PlanJson;
+    assert.deepEqual(j.models.map((m) => [m.name, m.jobs]), [['resnet18.onnx', 3], ['googlenet.onnx', 2]]);
+    assert.equal(j.schedule.filter((s) => s.model === 'googlenet.onnx').length, 2);
+  });
+
+  it('writes a self-contained HTML report and a Chrome trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-plan-'));
+    const html = path.join(dir, 'plan.html');
+    const trace = path.join(dir, 'plan.trace.json');
+    const r = await cli('plan', EX('resnet18.onnx'), '--jobs', '4', '--report', html, '--trace', trace);
+    assert.equal(r.code, 0, r.err);
+    const page = readFileSync(html, 'utf8');
+    assert.match(page, /<svg[^>]*>.*class="layer (device|server)"/s);
+    assert.match(page, /class="edge cut"/);
+    assert.doesNotMatch(page, /<script|https?:\/\/(?!www\.w3\.org)/);
+    const events = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { ph: string; dur?: number }[] }).traceEvents;
+    assert.ok(events.filter((e) => e.ph === 'X').length >= 4 * 4);
+  });
+
+  it('refuses bad input with one line and exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-plan-'));
+    const badProfile = path.join(dir, 'bad.json');
+    writeFileSync(badProfile, JSON.stringify({ kind: 'roofline', peakGmacs: -1 }));
+    const notJson = path.join(dir, 'x.json');
+    writeFileSync(notJson, '{nope');
+    const measured = path.join(dir, 'measured.json');
+    writeFileSync(measured, JSON.stringify({ kind: 'measured', name: 'pi', layerCount: 3, layers: [{ id: 0, ms: 1 }] }));
+    const cases: [string[], RegExp][] = [
+      [['--device', 'pi5'], /unknown device 'pi5': use one of rpi4/],
+      [['--server', 'tpu'], /unknown server 'tpu'/],
+      [['--network', '5g'], /unknown network '5g'/],
+      [['--network', 'up=0,down=1'], /positive/],
+      [['--device', badProfile], /'peakGmacs' must be a number/],
+      [['--device', notJson], /not valid JSON/],
+      [['--device', measured], /measured on a model with 3 layers/],
+      [['--jobs', '0'], /--jobs must be at least 1/],
+      [['--jobs', 'a.onnx:x'], /expected N or MODEL:N/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await cli('plan', EX('resnet18.onnx'), ...extra);
+      assert.equal(r.code, 2, `${extra.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.equal(r.err.trim().split('\n').filter((l) => !l.startsWith('warning:')).length, 1);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // Builds the three bundles: extension host (node/cjs, vscode external), webview (browser), CLI.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -32,6 +32,15 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: ['webview/layoutWorker.ts'],
+    outfile: 'dist/layoutWorker.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: false,
+  }),
+  build({
+    ...common,
     entryPoints: ['src/cli/entry.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
@@ -39,3 +48,7 @@ await Promise.all([
     target: 'node20',
   }),
 ]);
+
+// Codicons ship with the extension (no remote fonts in the webview).
+mkdirSync('dist', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/${f}`);

@@ -1,3 +1,146 @@
-// Browser-only entry of the EdgeCut graph view (Step 3 draws the layer graph here).
-const root = document.getElementById('root');
-if (root) root.textContent = 'EdgeCut';
+// The EdgeCut graph view (browser only): draws what the host sends, asks it to re-plan.
+import { PROTOCOL_VERSION, type FromWebview, type InitMessage, type PlanSettings, type PlanView, type ToWebview } from '../src/protocol';
+import { clear, el } from './dom';
+import { count } from './format';
+import { GraphView } from './graphView';
+import type { Viewport } from './panZoom';
+import { renderStrategies } from './strategies';
+import { renderTimeline } from './timeline';
+import { toolbar } from './toolbar';
+import { Tooltip } from './tooltip';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+  getState(): SavedState | undefined;
+  setState(state: SavedState): void;
+}
+
+/** What survives the panel being hidden (no retainContextWhenHidden). */
+interface SavedState {
+  settings?: PlanSettings;
+  viewport?: Viewport;
+  expanded?: string[];
+  timeline?: 'JPS' | 'PO';
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+const workerUrl = app.dataset.layoutWorker ?? '';
+const state: SavedState = vscode.getState() ?? {};
+const save = (patch: Partial<SavedState>): void => vscode.setState(Object.assign(state, patch));
+const send = (m: FromWebview): void => vscode.postMessage(m);
+
+let graph: GraphView | undefined;
+let plan: PlanView | undefined;
+let model: InitMessage['model'] | undefined;
+const tooltip = new Tooltip();
+const banner = el('div', { class: 'banner', role: 'alert', hidden: true });
+const strategiesHost = el('div', { class: 'strategies', 'aria-live': 'polite' });
+const timelineHost = el('div', { class: 'timeline', 'data-testid': 'timeline' });
+const graphHost = el('div', { class: 'graph-host' });
+const status = el('div', { class: 'statusline' });
+let searchHits: number[] = [];
+let searchIndex = 0;
+
+function init(m: InitMessage): void {
+  model = m.model;
+  clear(app);
+  const settings = state.settings ?? m.settings;
+  const bar = toolbar(m.choices, settings, {
+    settingsChanged: (s) => {
+      save({ settings: s });
+      send({ type: 'replan', settings: s });
+    },
+    search: (q, next) => {
+      if (!graph) return;
+      if (!next) {
+        searchHits = graph.search(q);
+        searchIndex = 0;
+      }
+      const hit = searchHits[searchIndex++ % Math.max(1, searchHits.length)];
+      if (next && hit !== undefined) graph.reveal(hit);
+    },
+    zoom: (f) => graph?.zoomBy(f),
+    fit: () => graph?.fit(),
+    exportPlan: (kind) => send({ type: 'export', kind }),
+  });
+  const timelineToggle = el('button', { class: 'link-button', title: 'Switch between the JPS and PO pipelines' }, 'show PO');
+  timelineToggle.addEventListener('click', () => {
+    save({ timeline: state.timeline === 'PO' ? 'JPS' : 'PO' });
+    timelineToggle.textContent = state.timeline === 'PO' ? 'show JPS' : 'show PO';
+    if (plan) drawTimeline(plan);
+  });
+  const t = m.model.totals;
+  status.textContent = `${m.model.fileName}: ${t.nodes} nodes in ${m.model.layers.length} layers, ${count(t.macs)} MACs, ${count(t.params)} params${m.model.graphOnly ? ' · graph only (weights file missing)' : ''}`;
+  app.append(bar.element, banner, el('div', { class: 'summary' }, strategiesHost, el('div', { class: 'timeline-box' }, timelineToggle, timelineHost)), graphHost, status, tooltip.element);
+  graph = new GraphView(graphHost, m.model, workerUrl, {
+    hover: (target, at) => {
+      if (!target) return tooltip.hide();
+      if ('layer' in target) {
+        const l = model?.layers[target.layer];
+        if (l) tooltip.showLayer(l, plan, at);
+      } else tooltip.showText(`${target.group.slice(1)}…: collapsed chain — click or press Enter to expand`, at);
+    },
+    viewportChanged: (v) => save({ viewport: v }),
+    expandedChanged: (groups) => save({ expanded: [...groups] }),
+  }, state.expanded ?? [], state.viewport);
+  graph.relayout();
+  if (m.model.warnings.length) showBanner(m.model.warnings.join(' · '), 'warning');
+  if (state.settings && JSON.stringify(state.settings) !== JSON.stringify(m.settings)) send({ type: 'replan', settings: state.settings });
+}
+
+function drawTimeline(p: PlanView): void {
+  renderTimeline(timelineHost, p, state.timeline ?? 'JPS', (text, at) => (text ? tooltip.showText(text, at) : tooltip.hide()));
+}
+
+function showPlan(p: PlanView): void {
+  plan = p;
+  banner.hidden = banner.dataset.kind !== 'warning' || banner.hidden;
+  renderStrategies(strategiesHost, p);
+  drawTimeline(p);
+  graph?.applyPlan(p);
+}
+
+function showBanner(text: string, kind: 'error' | 'warning'): void {
+  banner.textContent = text;
+  banner.dataset.kind = kind;
+  banner.className = `banner ${kind}`;
+  banner.hidden = false;
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'init':
+      return init(m);
+    case 'plan':
+      return showPlan(m.plan);
+    case 'error':
+      return showBanner(m.message, 'error');
+  }
+});
+
+window.addEventListener('keydown', (e) => {
+  if ((e.target as HTMLElement).closest('input, select')) return;
+  const keys: Record<string, () => void> = {
+    '+': () => graph?.zoomBy(1.25),
+    '=': () => graph?.zoomBy(1.25),
+    '-': () => graph?.zoomBy(0.8),
+    '0': () => graph?.fit(),
+    ArrowLeft: () => graph?.panBy(60, 0),
+    ArrowRight: () => graph?.panBy(-60, 0),
+    ArrowUp: () => graph?.panBy(0, 60),
+    ArrowDown: () => graph?.panBy(0, -60),
+    '/': () => document.querySelector<HTMLInputElement>('[data-testid=control-search]')?.focus(),
+  };
+  const action = keys[e.key];
+  if (action) {
+    e.preventDefault();
+    action();
+  }
+});
+
+window.addEventListener('resize', () => plan && drawTimeline(plan));
+send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });

@@ -1,15 +1,39 @@
 import * as vscode from 'vscode';
+import { exportPlan } from './exportCommands';
+import { ModelEditorProvider, VIEW_TYPE } from './modelEditorProvider';
+import { planOffloadingCommand, type PlanOptions } from './planCommand';
+import { PlanStatusBar } from './statusBar';
 
-/** Activation registers commands and nothing else; analysis code loads on first use. */
+const loadedAt = performance.now();
+let activationMs = 0;
+
+/** Activation registers the editor, commands and status bar; models load when opened. */
 export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('EdgeCut');
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('EdgeCut', { log: true });
+  const status = new PlanStatusBar();
+  const provider = new ModelEditorProvider(context, {
+    onPlan: (session) => status.show(provider.activeSession ?? session),
+    onExport: (session, kind) => void exportPlan(session, kind),
+    log: (line) => output.info(line),
+  });
+  const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     output,
-    vscode.commands.registerCommand('edgecut.inspectModel', async (uri?: vscode.Uri) => {
-      const { inspectModelCommand } = await import('./inspectModel');
-      await inspectModelCommand(uri, output);
+    status,
+    vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
+      supportsMultipleEditorsPerDocument: true,
+      webviewOptions: { retainContextWhenHidden: false },
     }),
+    command('edgecut.planOffloading', (uri?: vscode.Uri, options?: PlanOptions) => planOffloadingCommand(context, provider, uri, options)),
+    command('edgecut.exportReport', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'report', target)),
+    command('edgecut.exportTrace', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'trace', target)),
+    command('edgecut.exportPlanJson', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'json', target)),
+    command('edgecut.showOutput', () => output.show()),
+    command('edgecut.debug.activationMs', () => activationMs),
   );
+  activationMs = performance.now() - started;
+  output.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated ${(started - loadedAt).toFixed(1)} ms before)`);
 }
 
 export function deactivate(): void {}

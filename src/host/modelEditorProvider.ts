@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { isModelError } from '../core/errors';
+import type { PlanSettings } from '../protocol';
+import { ModelDocument } from './modelDocument';
+import { PlanSession, type SessionEvents } from './planSession';
+import { initialSettings } from './settings';
+import { webviewHtml } from './webviewHtml';
+
+export const VIEW_TYPE = 'edgecut.modelView';
+
+/** The read-only custom editor for .onnx files: the layer graph with the plan overlaid. */
+export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
+  private readonly sessions = new Set<PlanSession>();
+  /** Settings chosen by "Plan Offloading…" for a file about to open. */
+  private readonly pending = new Map<string, PlanSettings>();
+  private active: PlanSession | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly events: SessionEvents,
+  ) {}
+
+  get activeSession(): PlanSession | undefined {
+    return this.active;
+  }
+
+  sessionFor(uri: vscode.Uri): PlanSession | undefined {
+    return [...this.sessions].find((s) => s.document.uri.toString() === uri.toString());
+  }
+
+  openWith(uri: vscode.Uri, settings: PlanSettings): void {
+    this.pending.set(uri.toString(), settings);
+  }
+
+  async openCustomDocument(uri: vscode.Uri): Promise<ModelDocument> {
+    try {
+      return await ModelDocument.open(uri);
+    } catch (e) {
+      const message = isModelError(e) ? e.message : String(e);
+      void vscode.window.showErrorMessage(`EdgeCut: cannot open ${uri.fsPath}: ${message}`);
+      throw e;
+    }
+  }
+
+  resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): void {
+    const root = this.context.extensionUri;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')],
+    };
+    const key = document.uri.toString();
+    const settings = this.pending.get(key) ?? initialSettings(this.context.workspaceState);
+    this.pending.delete(key);
+    const session = new PlanSession(document, panel, settings, this.context.workspaceState, this.events);
+    this.sessions.add(session);
+    this.active = session;
+    panel.onDidChangeViewState(() => {
+      if (panel.active) {
+        this.active = session;
+        this.events.onPlan(session);
+      }
+    });
+    panel.onDidDispose(() => {
+      this.sessions.delete(session);
+      if (this.active === session) this.active = undefined;
+      session.dispose();
+      this.events.onPlan(session);
+    });
+    panel.webview.html = webviewHtml(panel.webview, root);
+  }
+}

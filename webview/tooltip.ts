@@ -1,0 +1,44 @@
+import type { LayerView, PlanView } from '../src/protocol';
+import { clear, el } from './dom';
+import { bytes, count, ms } from './format';
+
+/** The hover card (`[data-testid=tooltip]`): plain text rows, positioned near the pointer. */
+export class Tooltip {
+  readonly element = el('div', { class: 'tooltip', 'data-testid': 'tooltip', role: 'tooltip', hidden: true });
+
+  showLayer(l: LayerView, plan: PlanView | undefined, at: { x: number; y: number }): void {
+    const rows: [string, string][] = [
+      ['op', l.ops.length > 1 ? `${l.op} (${l.ops.join(' + ')})` : l.op],
+      ['inputs', l.inputShapes.join(', ') || '—'],
+      ['output', `${l.outputShape} (${bytes(l.outputBytes)})`],
+      ['MACs', count(l.macs)],
+      ['params', count(l.params)],
+    ];
+    if (plan) {
+      rows.push(['device', `${ms(plan.deviceMs[l.id] ?? 0)} ms predicted`]);
+      rows.push(['server', `${ms(plan.serverMs[l.id] ?? 0)} ms predicted`]);
+      if (plan.measuredMs) rows.push(['measured', `${ms(plan.measuredMs[l.id] ?? 0)} ms on device`]);
+      rows.push(['runs on', plan.head.includes(l.id) ? 'device' : 'server']);
+    }
+    this.show(l.name, rows, at);
+  }
+
+  showText(title: string, at: { x: number; y: number }): void {
+    this.show(title, [], at);
+  }
+
+  show(title: string, rows: readonly [string, string][], at: { x: number; y: number }): void {
+    clear(this.element);
+    this.element.append(el('div', { class: 'tooltip-title' }, title));
+    for (const [k, v] of rows) this.element.append(el('div', { class: 'tooltip-row' }, el('span', { class: 'k' }, k), el('span', { class: 'v' }, v)));
+    this.element.hidden = false;
+    const w = this.element.offsetWidth;
+    const h = this.element.offsetHeight;
+    this.element.style.left = `${Math.max(4, Math.min(at.x + 14, window.innerWidth - w - 8))}px`;
+    this.element.style.top = `${Math.max(4, Math.min(at.y + 14, window.innerHeight - h - 8))}px`;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}

@@ -1,4 +1,5 @@
 import { latencyOf } from '../plan/cut';
+import { displayCut } from '../plan/displayCut';
 import { STRATEGY_NAMES, type Plan } from '../plan/plan';
 import { escapeHtml, fmtMs } from './escape';
 import { graphSvg } from './graphSvg';
@@ -21,20 +22,15 @@ export function planReportHtml(plan: Plan): string {
   });
   const l = plan.link;
   const sections = plan.models.map((m, mi) => {
-    const uses = new Map<number, number>();
-    for (const j of plan.strategies.JPS.jobs) if (j.model === mi) uses.set(j.candidate, (uses.get(j.candidate) ?? 0) + 1);
-    // Show the most used cut that actually splits the model (local-only has nothing to mark).
-    const splits = [...uses].filter(([c]) => c !== m.lo).sort((a, b) => b[1] - a[1]);
-    const main = splits[0]?.[0] ?? m.po;
-    const cut = m.candidates[main];
+    const { candidate: cut, uses } = displayCut(plan, mi);
     const list = [...uses].map(([c, n]) => {
       const k = m.candidates[c];
       const what = c === m.lo ? 'local only' : c === m.co ? 'cloud only' : `${k?.head.size} of ${m.graph.layers.length} layers on the device`;
       return `<li>${n}× ${escapeHtml(what)}: ${k ? fmtMs(latencyOf(k)) : '?'} ms per job alone</li>`;
     });
     return `<h2>${escapeHtml(m.name)} ×${m.jobs}</h2><ul>${list.join('')}</ul>
-<p class="key"><span style="background:#cfe3f7">device</span><span style="background:#fde2c8">server</span> placement of the most used JPS cut that splits the model; red dashed edges are sent up.</p>
-<div class="graph">${cut ? graphSvg(m, cut.head, l) : ''}</div>`;
+<p class="key"><span style="background:#cfe3f7">device</span><span style="background:#fde2c8">server</span> placement of the JPS cut most jobs use that splits the model; red dashed edges are sent up.</p>
+<div class="graph">${graphSvg(m, cut.head, l)}</div>`;
   });
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>EdgeCut plan</title><style>${STYLE}</style></head><body>

@@ -1,4 +1,5 @@
 import { latencyOf } from '../plan/cut';
+import { displayCut } from '../plan/displayCut';
 import { serializationMs } from '../plan/network';
 import type { Plan } from '../plan/plan';
 import type { PlanSettings, PlanView, TimelineJob } from '../../protocol';
@@ -7,11 +8,8 @@ import type { PlanSettings, PlanView, TimelineJob } from '../../protocol';
 export function planView(plan: Plan, settings: PlanSettings, version: number): PlanView {
   const m = plan.models[0];
   if (!m) throw new Error('plan without a model');
-  const uses = new Map<number, number>();
-  for (const j of plan.strategies.JPS.jobs) if (j.model === 0) uses.set(j.candidate, (uses.get(j.candidate) ?? 0) + 1);
-  const splits = [...uses].filter(([c]) => c !== m.lo).sort((a, b) => b[1] - a[1]);
-  const shown = m.candidates[splits[0]?.[0] ?? m.po] ?? m.candidates[m.lo];
-  const head = shown ? [...shown.head].sort((a, b) => a - b) : [];
+  const { candidate: shown, uses } = displayCut(plan, 0);
+  const head = [...shown.head].sort((a, b) => a - b);
   const bytes = new Map(m.graph.tensors.map((t) => [t.name, t.bytes]));
   const timeline = (name: 'JPS' | 'PO'): TimelineJob[] =>
     plan.strategies[name].jobs.map((j, job) => ({
@@ -32,7 +30,7 @@ export function planView(plan: Plan, settings: PlanSettings, version: number): P
     serverMs: m.graph.layers.map((l) => l.serverMs),
     measuredMs: plan.device.kind === 'measured' ? m.graph.layers.map((l) => l.deviceMs) : undefined,
     head,
-    cutEdges: (shown?.cutTensors ?? []).map((t) => ({ tensor: t, bytes: bytes.get(t) ?? 0, uplinkMs: serializationMs(bytes.get(t) ?? 0, plan.link.upMbps) })),
+    cutEdges: shown.cutTensors.map((t) => ({ tensor: t, bytes: bytes.get(t) ?? 0, uplinkMs: serializationMs(bytes.get(t) ?? 0, plan.link.upMbps) })),
     strategies: { LO: strategy('LO'), CO: strategy('CO'), PO: strategy('PO'), JPS: strategy('JPS') },
     timeline: { JPS: timeline('JPS'), PO: timeline('PO') },
     cuts: [...uses].map(([candidate, jobs]) => {

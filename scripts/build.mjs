@@ -20,7 +20,7 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', '*.node', 'cpu-features', 'onnxruntime-node'],
   }),
   build({
     ...common,
@@ -46,6 +46,18 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // ssh2's optional native speed-ups are loaded in try/catch; the pure-JS paths work without them.
+    external: ['*.node', 'cpu-features', 'onnxruntime-node'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/node/agent/deviceAgent.ts'],
+    outfile: 'dist/agent/edgecut-agent.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    sourcemap: false,
+    external: ['onnxruntime-node'],
   }),
 ]);
 

@@ -1,6 +1,8 @@
 // Runs one mocha suite in this process and writes its counts to $EDGECUT_SUITE_STATS.
 // usage: node scripts/mochaSuite.cjs DIR SUFFIX [TIMEOUT_MS]
 require('tsx/cjs');
+// Dynamic import() of .ts files (lazy CLI commands) goes through the ESM loader.
+require('tsx/esm/api').register();
 const Mocha = require('mocha');
 const { readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');

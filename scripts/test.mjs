@@ -51,12 +51,36 @@ function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000, report
   report.push(`${s.failures ? 'FAILED' : 'ok    '} ${name}: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
+/**
+ * A suite run by its own script (e.g. the real-VS-Code e2e suite). It writes its counts to
+ * $EDGECUT_SUITE_STATS; exit status 3 means "requirement missing, skipped" (it printed why).
+ */
+function scriptSuite(name, script) {
+  console.log(`\n=== ${name}`);
+  const stats = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-test-')), 'stats.json');
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, EDGECUT_SUITE_STATS: stats } });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (r.status === 3 && process.env.CI !== 'true') {
+    totals.skipped++;
+    report.push(`SKIP   ${name} (requirement missing; see above)`);
+    return;
+  }
+  const s = existsSync(stats) ? JSON.parse(readFileSync(stats, 'utf8')) : { passes: 0, failures: 1, pending: 0 };
+  if (r.status !== 0 && s.failures === 0) s.failures = 1;
+  totals.passed += s.passes;
+  totals.failed += s.failures;
+  totals.skipped += s.pending;
+  report.push(`${s.failures ? 'FAILED' : 'ok    '} ${name}: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped (${secs} s)`);
+}
+
 const want = (name) => only.length === 0 || only.includes(name);
 const testdata = { what: "Debian's libonnx-testdata", fix: 'apt-get install -y libonnx-testdata', present: () => existsSync('/usr/share/libonnx-testdata/data/node') };
 
 if (want('build')) step('build (lint, type-check, bundles)', 'npm', ['run', '--silent', 'build']);
 if (want('unit')) mochaSuite('unit', 'test', '.unit.test.ts');
 if (want('onnx-testdata')) mochaSuite('onnx-testdata', 'test', '.testdata.test.ts', { requires: [testdata], reporter: 'dot' });
+if (want('vscode-e2e')) scriptSuite('vscode-e2e (code-server + Chromium)', 'test/e2e/run.mjs');
 
 console.log(`\n${report.join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -4,8 +4,7 @@ import { loadModelFile } from '../node/modelFile';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
 import { humanCount, kilobytes, table } from './format';
 import type { Output } from './output';
-
-export const INSPECT_USAGE = 'edgecut inspect MODEL [--dim name=value]... [--json]';
+import { INSPECT_USAGE } from './usage';
 
 export async function inspectCommand(argv: readonly string[], out: Output): Promise<number> {
   const args = parseArgs(argv, new Set(['dim']));

@@ -1,13 +1,17 @@
 import { isModelError } from '../core/errors';
 import { UsageError } from './args';
-import { inspectCommand, INSPECT_USAGE } from './inspectCommand';
-import { planCommand, PLAN_USAGE } from './planCommand';
+import { INSPECT_USAGE, PLAN_USAGE, PROFILE_USAGE } from './usage';
+import { SshError } from '../node/ssh/sshError';
 import { PlanError } from '../core/plan/planError';
 import { processOutput, type Output } from './output';
 
-const COMMANDS: Record<string, (argv: readonly string[], out: Output) => Promise<number>> = {
-  inspect: inspectCommand,
-  plan: planCommand,
+type Command = (argv: readonly string[], out: Output) => Promise<number>;
+
+/** Commands load on first use, so `inspect` does not pay for ssh2 and friends. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  inspect: async () => (await import('./inspectCommand')).inspectCommand,
+  plan: async () => (await import('./planCommand')).planCommand,
+  profile: async () => (await import('./profileCommand')).profileCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
@@ -15,6 +19,7 @@ const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and
 usage:
   ${INSPECT_USAGE}
   ${PLAN_USAGE}
+  ${PROFILE_USAGE}
 `;
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */
@@ -28,15 +33,15 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
     out.stdout(`${VERSION}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     out.stderr(`edgecut: unknown command '${command}'\n${USAGE}`);
     return 2;
   }
   try {
-    return await run(rest, out);
+    return await (await load())(rest, out);
   } catch (e) {
-    if (isModelError(e) || e instanceof UsageError || e instanceof PlanError) {
+    if (isModelError(e) || e instanceof UsageError || e instanceof PlanError || e instanceof SshError) {
       out.stderr(`edgecut: ${e.message}\n`);
       return 2;
     }

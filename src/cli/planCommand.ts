@@ -13,9 +13,7 @@ import { checkKnown, parseArgs, parseDims, UsageError } from './args';
 import { table } from './format';
 import { parseJobs } from './jobsSpec';
 import type { Output } from './output';
-
-export const PLAN_USAGE =
-  'edgecut plan MODEL [--device rpi4|FILE] [--server gtx1080|ideal|FILE] [--network wifi|4g|3g|cat1|up=8.8,down=29.1,rtt=40|FILE] [--jobs N|MODEL:N,…] [--dim name=value]… [--json] [--report plan.html] [--trace plan.trace.json]';
+import { PLAN_USAGE } from './usage';
 
 const VALUED = new Set(['device', 'server', 'network', 'jobs', 'dim', 'report', 'trace']);
 

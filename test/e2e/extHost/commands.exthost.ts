@@ -73,4 +73,17 @@ describe('EdgeCut in the VS Code extension host', function () {
     assert.equal(plan.schedule.length, 4, 'schedule entries');
     assert.equal(plan.network?.name, 'wifi');
   });
+
+  it('called like the explorer context menu, (uri, [uri]), it asks with quick picks instead of returning a plan', async () => {
+    const uri = workspaceFile('resnet18.onnx');
+    // VS Code runs explorer/context commands with (resource, selectedResources): the array is not PlanOptions.
+    const call = Promise.resolve(vscode.commands.executeCommand<unknown>('edgecut.planOffloading', uri, [uri]));
+    const first = await Promise.race([call.then((r) => ({ returned: r })), new Promise<'asking'>((r) => setTimeout(() => r('asking'), 2000))]);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await Promise.race([call, new Promise((r) => setTimeout(r, 5000))]);
+    assert.ok(
+      first === 'asking',
+      `returned ${JSON.stringify(first).slice(0, 120)}… within 2 s without showing the quick picks: the selection array was taken as options`,
+    );
+  });
 });

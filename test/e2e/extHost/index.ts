@@ -34,7 +34,7 @@ export function run(): Promise<void> {
         else resolve();
       });
       runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-      runner.on('fail', (t, err: unknown) => results.push({ title: t.fullTitle(), state: 'failed', err: err instanceof Error ? err.message : String(err) }));
+      runner.on('fail', (t, err: unknown) => results.push({ title: t.fullTitle(), state: 'failed', err: (err instanceof Error ? err.message : String(err)).slice(0, 600) }));
       runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending' }));
     } catch (e) {
       write(1, e instanceof Error ? e.stack : String(e));

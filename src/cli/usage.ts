@@ -1,0 +1,8 @@
+/** One-line usage of each command (kept apart so `edgecut --help` loads no command). */
+export const INSPECT_USAGE = 'edgecut inspect MODEL [--dim name=value]... [--json]';
+
+export const PLAN_USAGE =
+  'edgecut plan MODEL [--device rpi4|FILE] [--server gtx1080|ideal|FILE] [--network wifi|4g|3g|cat1|up=8.8,down=29.1,rtt=40|FILE] [--jobs N|MODEL:N,…] [--dim name=value]… [--json] [--report plan.html] [--trace plan.trace.json]';
+
+export const PROFILE_USAGE =
+  'edgecut profile MODEL --host [user@]host[:port] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--threads N] [--runs 20] [--warmup 3] [--load 0,1,2] [--dim name=value]… --out device.profile.json | --from-ort-profile FILE --out …';

@@ -1,0 +1,136 @@
+// The EdgeCut device agent: runs on the device (Node + onnxruntime-node), profiles a model layer
+// by layer with ONNX Runtime's per-node profiler and prints JSON lines. It exits when its SSH
+// session ends (stdin closes), so a dropped connection leaves nothing running.
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ortNodeTimes, type OrtTraceEvent } from '../../core/profiles/ortProfile';
+import type * as Ort from 'onnxruntime-node';
+import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from './agentProtocol';
+
+process.env.ORT_DISABLE_TELEMETRY = '1';
+// Loaded with require so the agent bundle keeps onnxruntime-node external (it ships beside it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ort = require('onnxruntime-node') as typeof Ort;
+
+const emit = (e: AgentEvent): void => void process.stdout.write(JSON.stringify(e) + '\n');
+
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(3));
+process.stdin.on('close', () => process.exit(3));
+
+function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : fallback;
+  if (v === undefined) throw new Error(`missing --${name}`);
+  return v;
+}
+
+function facts(): DeviceFacts {
+  const cpu = os.cpus()[0];
+  let model = cpu?.model ?? '';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    model = /^model name\s*:\s*(.+)$/m.exec(info)?.[1] ?? /^Model\s*:\s*(.+)$/m.exec(info)?.[1] ?? model;
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return {
+    cpuModel: model.trim(),
+    cores: os.cpus().length,
+    arch: os.arch(),
+    memoryBytes: os.totalmem(),
+    freeMemoryBytes: os.freemem(),
+    loadAverage: os.loadavg(),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    ort: String((ort.env as { versions?: { common?: string } }).versions?.common ?? 'unknown'),
+  };
+}
+
+/** Busy threads that keep `n` cores loaded (the end–edge seed's dynamic-load feature). */
+function startLoad(n: number): Worker[] {
+  const code = 'const end = () => {}; for (;;) { Math.sqrt(Math.random()); }';
+  return Array.from({ length: n }, () => new Worker(code, { eval: true }));
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of os.cpus()) {
+    idle += c.times.idle;
+    total += c.times.idle + c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  }
+  return { idle, total };
+}
+
+function inputTensor(input: AgentInput): unknown {
+  const n = input.dims.reduce((a, b) => a * b, 1);
+  const data = input.type === 'int64' ? BigInt64Array.from({ length: n }, () => 0n) : input.type === 'int32' ? new Int32Array(n) : Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+  return new ort.Tensor(input.type as 'float32', data as Float32Array, input.dims as number[]);
+}
+
+async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, load: number, dir: string): Promise<LoadRun> {
+  const prefix = path.join(dir, `prof-${load}`);
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'disabled',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    enableProfiling: true,
+    profileFilePrefix: prefix,
+  });
+  const feeds = Object.fromEntries(inputs.map((i) => [i.name, inputTensor(i)])) as Record<string, never>;
+  const workers = startLoad(load);
+  const wholeMs: number[] = [];
+  const before = cpuTimes();
+  let freeMemory = 0;
+  try {
+    for (let r = 0; r < warmup + runs; r++) {
+      const t0 = process.hrtime.bigint();
+      await session.run(feeds);
+      if (r >= warmup) wholeMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      freeMemory = os.freemem();
+      emit({ event: 'progress', load, run: r + 1, of: warmup + runs });
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const after = cpuTimes();
+  session.endProfiling();
+  await session.release();
+  return { load, cpuUtilisation: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total), freeMemoryBytes: freeMemory, wholeMs, nodeUs: nodeTimes(dir, `prof-${load}`, warmup) };
+}
+
+/** Per-node kernel times from ORT's Chrome-trace profile, warm-up runs dropped. */
+function nodeTimes(dir: string, prefix: string, warmup: number): Record<string, number[]> {
+  const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
+  if (!file) return {};
+  const events = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as OrtTraceEvent[];
+  rmSync(path.join(dir, file), { force: true });
+  return ortNodeTimes(events, warmup);
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const f = facts();
+  emit({ event: 'facts', facts: f });
+  if (command === 'facts') return;
+  if (command !== 'profile') throw new Error(`unknown command ${command}`);
+  const model = arg('model');
+  const inputs = JSON.parse(arg('inputs')) as AgentInput[];
+  const threads = Number(arg('threads', String(os.cpus().length)));
+  const loads = arg('load', '0').split(',').map(Number);
+  const runs: LoadRun[] = [];
+  for (const load of loads) runs.push(await profileOnce(model, inputs, threads, Number(arg('runs', '20')), Number(arg('warmup', '3')), load, path.dirname(model)));
+  emit({ event: 'result', facts: facts(), runs });
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    emit({ event: 'error', message: e instanceof Error ? e.message : String(e) });
+    process.exit(1);
+  },
+);

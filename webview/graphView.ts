@@ -151,11 +151,9 @@ export class GraphView {
     }
     for (const g of this.groups) if (!this.expanded.has(g.id)) nodes.append(this.groupElement(g, layout.positions[g.id]));
     this.content.append(edges, nodes);
-    if (!this.fitted) {
-      this.fitted = true;
-      if (this.initialViewport) this.panZoom.set(this.initialViewport);
-      else this.fit();
-    }
+    if (!this.fitted && this.initialViewport) this.panZoom.set(this.initialViewport);
+    else if (!this.fitted || !this.panZoom.touched) this.panZoom.fitWidth(layout.width, layout.height);
+    this.fitted = true;
     this.svgEl.setAttribute('data-painted', 'true');
     this.overlay();
   }

@@ -7,6 +7,8 @@ export interface Viewport {
 
 export class PanZoom {
   private view: Viewport = { x: 0, y: 0, k: 1 };
+  /** Whether the user has zoomed or panned (then re-layouts keep their view). */
+  touched = false;
   private drag: { x: number; y: number } | undefined;
 
   constructor(
@@ -18,6 +20,7 @@ export class PanZoom {
     svgEl.addEventListener('pointerdown', (e) => {
       if ((e.target as Element).closest('[data-testid=layer],[data-testid=layer-group]')) return;
       this.drag = { x: e.clientX, y: e.clientY };
+      this.touched = true;
       svgEl.setPointerCapture(e.pointerId);
       svgEl.classList.add('panning');
     });
@@ -43,6 +46,7 @@ export class PanZoom {
   }
 
   zoomBy(factor: number, cx?: number, cy?: number): void {
+    this.touched = true;
     const r = this.svgEl.getBoundingClientRect();
     const px = cx ?? r.width / 2;
     const py = cy ?? r.height / 2;
@@ -52,6 +56,7 @@ export class PanZoom {
   }
 
   panBy(dx: number, dy: number): void {
+    this.touched = true;
     this.set({ ...this.view, x: this.view.x + dx, y: this.view.y + dy });
   }
 
@@ -59,6 +64,14 @@ export class PanZoom {
   fit(width: number, height: number): void {
     const r = this.svgEl.getBoundingClientRect();
     const k = Math.min(1.2, (r.width - 40) / Math.max(width, 1), (r.height - 40) / Math.max(height, 1));
+    this.set({ k, x: (r.width - width * k) / 2, y: 20 });
+  }
+
+  /** The opening view: the whole width (at most 100 %), from the top; tall graphs scroll on. */
+  fitWidth(width: number, height: number): void {
+    const r = this.svgEl.getBoundingClientRect();
+    const k = Math.min(1, (r.width - 40) / Math.max(width, 1));
+    if (height * k <= r.height - 40) return this.fit(width, height);
     this.set({ k, x: (r.width - width * k) / 2, y: 20 });
   }
 

@@ -9,6 +9,12 @@ const NAMES: Record<StrategyKey, string> = {
   JPS: 'Joint partition + schedule',
 };
 
+/** −x% is faster than local-only, +x% slower. */
+function change(reductionPct: number): string {
+  if (Math.abs(reductionPct) < 0.05) return 'same as LO';
+  return `${reductionPct > 0 ? '−' : '+'}${Math.abs(reductionPct).toFixed(1)}%`;
+}
+
 /** LO, CO, PO and JPS makespans with the reduction against local-only; the best is marked. */
 export function renderStrategies(host: HTMLElement, plan: PlanView): void {
   clear(host);
@@ -23,7 +29,7 @@ export function renderStrategies(host: HTMLElement, plan: PlanView): void {
         { class: `strategy${k === best ? ' best' : ''}`, 'data-testid': `strategy-${k}`, title: NAMES[k] },
         el('span', { class: 'strategy-name' }, k),
         el('span', { class: 'strategy-ms' }, `${s.makespanMs.toFixed(1)} ms`),
-        el('span', { class: 'strategy-pct' }, k === 'LO' ? 'baseline' : `${Number(pct) >= 0 ? '−' : '+'}${Math.abs(Number(pct)).toFixed(1)}%`),
+        el('span', { class: 'strategy-pct' }, k === 'LO' ? 'baseline' : change(Number(pct))),
       ),
     );
   }

@@ -1,6 +1,6 @@
 import { isModelError } from '../core/errors';
 import { UsageError } from './args';
-import { INSPECT_USAGE, PLAN_USAGE, PROFILE_USAGE } from './usage';
+import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE } from './usage';
 import { SshError } from '../node/ssh/sshError';
 import { PlanError } from '../core/plan/planError';
 import { processOutput, type Output } from './output';
@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import('./inspectCommand')).inspectCommand,
   plan: async () => (await import('./planCommand')).planCommand,
   profile: async () => (await import('./profileCommand')).profileCommand,
+  netprobe: async () => (await import('./netprobeCommand')).netprobeCommand,
+  fit: async () => (await import('./fitCommand')).fitCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
@@ -20,6 +22,8 @@ usage:
   ${INSPECT_USAGE}
   ${PLAN_USAGE}
   ${PROFILE_USAGE}
+  ${NETPROBE_USAGE}
+  ${FIT_USAGE}
 `;
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */

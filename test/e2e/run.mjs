@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { APT_FIX, e2eSetup, missingRequirement, vsixPath } from '../../scripts/e2eSetup.mjs';
 import { Checks } from './lib/checks.mjs';
 import { compileExtHostTests, runExtHostTests } from './lib/extHostTests.mjs';
-import { createWorkspace, launchBrowser, makeRunDir, repoRoot, runCleanups, screenshotDir, startCodeServer, installVsix, tail } from './lib/harness.mjs';
+import { CHROMIUM, createWorkspace, launchBrowser, makeRunDir, repoRoot, runCleanups, screenshotDir, startCodeServer, installVsix, tail } from './lib/harness.mjs';
 import { screenshot } from './lib/workbench.mjs';
 import { runUiScenario } from './uiScenario.mjs';
 
@@ -30,7 +30,7 @@ function finish(stats, extra = '') {
 
 async function main() {
   // (a) system requirements
-  const missing = !existsSync('/usr/bin/chromium') ? { what: 'chromium', path: '/usr/bin/chromium' } : missingRequirement();
+  const missing = !existsSync(CHROMIUM) ? { what: 'chromium', path: CHROMIUM } : missingRequirement();
   if (missing) {
     const line = `SKIPPED: ${missing.what} is missing — fix: ${APT_FIX}`;
     if (process.env.CI === 'true') {

@@ -66,8 +66,7 @@ export async function runUiScenario({ page, server, workspace, checks, log = con
   }, { needs: [W.ready] });
 
   await checks.check(W.negative, async () => {
-    const labels = await contextMenuLabels(page, 'readme.txt');
-    await page.keyboard.press('Escape');
+    const labels = await contextMenuLabels(page, 'readme.txt'); // left open for the screenshot
     assert(labels.length > 3, `context menu of readme.txt looks empty: ${JSON.stringify(labels)}`);
     const bad = labels.filter((l) => MENU_LABEL.test(l) || /EdgeCut/i.test(l));
     assert(bad.length === 0, `readme.txt offers ${JSON.stringify(bad)}`);

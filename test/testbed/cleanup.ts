@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CGROUP_CPU_ROOT, layoutFor, prefixOf } from './layout';
+import { CGROUP_CPU_ROOT, ROUTE_FILE, layoutFor, prefixOf } from './layout';
 
 function sh(cmd: string[]): { code: number; stdout: string } {
   const r = spawnSync(cmd[0] ?? 'false', cmd.slice(1), { encoding: 'utf8' });
@@ -73,6 +73,13 @@ function removeCgroup(dir: string): void {
   }
 }
 
+/** The run's `unreachable` route, if it recorded one (network.ts, fenceBlock). */
+function removeFence(routeFile: string): void {
+  if (!existsSync(routeFile)) return;
+  const block = readFileSync(routeFile, 'utf8').trim();
+  if (/^10\.2\d\d\.\d+\.0\/22$/.test(block)) sh(['ip', 'route', 'del', 'unreachable', block]);
+}
+
 /** Removes every process, namespace, link, cgroup and file of one run. Idempotent. */
 export function removeTestbed(prefix: string): void {
   const l = layoutFor(prefix);
@@ -84,6 +91,7 @@ export function removeTestbed(prefix: string): void {
   for (const link of links) sh(['ip', 'link', 'del', link]);
   for (const ns of [l.nsDevice, l.nsServer]) if (namespaces.includes(ns)) sh(['ip', 'netns', 'del', ns]);
   removeCgroup(l.cgroup);
+  removeFence(path.join(l.dir, ROUTE_FILE));
   rmSync(l.dir, { recursive: true, force: true });
 }
 

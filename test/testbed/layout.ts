@@ -11,6 +11,8 @@ export const NAME_PATTERN = /^(ec[0-9a-f]{4})-[a-z]{2,3}$/;
 
 export const CGROUP_CPU_ROOT = '/sys/fs/cgroup/cpu';
 export const TESTBED_DIR_PREFIX = 'edgecut-testbed-';
+/** In the run's dir: the 10.A.B.0/22 whose `unreachable` route the run added to the root namespace. */
+export const ROUTE_FILE = 'fenced-block';
 
 /** One veth pair: `a` lives in the first namespace named by the link, `b` in the second. */
 export interface VethPair {

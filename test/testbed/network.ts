@@ -4,9 +4,10 @@
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { Layout } from './layout';
+import { type Layout, ROUTE_FILE } from './layout';
 
 const exec = promisify(execFile);
 
@@ -21,6 +22,8 @@ export async function cmd(argv: string[]): Promise<string> {
 }
 
 export interface Addressing {
+  /** The run's 10.A.B.0/22, which holds all four /24s below. */
+  block: string;
   /** root↔device /24: root is .1, device is .2 */
   rootDevice: { root: string; device: string };
   /** root↔server /24: root is .1, server is .2 */
@@ -48,6 +51,7 @@ export async function pickAddressing(): Promise<Addressing> {
     if (nets.some((n) => inUse.includes(n))) continue;
     const [rd, rs, ds, lo] = nets as [string, string, string, string];
     return {
+      block: `10.${a}.${b}.0/22`,
       rootDevice: { root: `${rd}1`, device: `${rd}2` },
       rootServer: { root: `${rs}1`, server: `${rs}2` },
       deviceServer: { device: `${ds}1`, server: `${ds}2` },
@@ -87,9 +91,22 @@ export async function shape(ns: string | undefined, iface: string, mbps: number)
     'rate', `${kbit}kbit`, 'burst', String(burst), 'latency', '50ms']));
 }
 
+/**
+ * The root namespace has a default route off this machine: were a testbed /24 ever missing (its
+ * link down after cutDevice, or the proxies' /32s, which only exist inside the namespaces), a
+ * packet for it would leave by that route. An `unreachable` route for the whole block catches
+ * those (the /24s, being longer, win while they exist), and connects fail at once instead.
+ * Recorded in the run's dir so that cleanup.ts removes it after a crash too.
+ */
+async function fenceBlock(l: Layout, a: Addressing): Promise<void> {
+  await writeFile(path.join(l.dir, ROUTE_FILE), a.block);
+  await cmd(['ip', 'route', 'add', 'unreachable', a.block]);
+}
+
 export async function createNetwork(l: Layout, a: Addressing, s: Shaping): Promise<void> {
   const dev = l.nsDevice;
   const srv = l.nsServer;
+  await fenceBlock(l, a);
   for (const ns of [dev, srv]) {
     await cmd(['ip', 'netns', 'add', ns]);
     await cmd(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);

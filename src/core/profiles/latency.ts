@@ -1,5 +1,7 @@
 import type { ModelAnalysis } from '../analysis';
 import { PlanError } from '../plan/planError';
+import { layerFeatures } from '../predictor/features';
+import { predictLayer } from '../predictor/fitPredictor';
 import { opClassOf } from './opClass';
 import type { ComputeProfile, RooflineProfile } from './types';
 
@@ -19,6 +21,10 @@ export function layerLatencies(profile: ComputeProfile, analysis: ModelAnalysis)
       const ms = layers.map(() => 0);
       for (const l of profile.layers) ms[l.id] = l.ms;
       return ms;
+    }
+    case 'predictor': {
+      const features = layerFeatures(analysis);
+      return features.map((f) => predictLayer(profile, f, profile.baseline));
     }
     case 'roofline':
       return layers.map((l) => rooflineMs(profile, l.macs, trafficBytes(l, analysis), opClassOf(l, analysis)));

@@ -53,8 +53,15 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
       const layerCount = typeof value.layerCount === 'number' ? value.layerCount : parsed.length;
       return { kind: 'measured', name, description, layerCount, layers: parsed };
     }
+    case 'predictor': {
+      const classes = value.classes;
+      const fallback = value.fallback;
+      const baseline = value.baseline;
+      if (!isObject(classes) || !isObject(fallback) || !isObject(baseline)) return bad("a predictor needs 'classes', 'fallback' and 'baseline' (write it with edgecut fit)");
+      return value as unknown as ComputeProfile;
+    }
     default:
-      return bad(`unknown profile kind ${JSON.stringify(value.kind)} (expected "roofline", "ideal" or "measured")`);
+      return bad(`unknown profile kind ${JSON.stringify(value.kind)} (expected "roofline", "ideal", "measured" or "predictor")`);
   }
 }
 

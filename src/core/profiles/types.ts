@@ -1,3 +1,5 @@
+import type { PredictorProfileJson } from '../predictor/fitPredictor';
+
 /** Classes of layer work that run at different efficiencies on a CPU or GPU. */
 export const OP_CLASSES = [
   'conv', 'depthwiseConv', 'pointwiseConv', 'convTranspose', 'gemm', 'pool', 'elementwise', 'other',
@@ -41,4 +43,7 @@ export interface MeasuredProfile {
   readonly layers: readonly { readonly id: number; readonly ms: number }[];
 }
 
-export type ComputeProfile = RooflineProfile | IdealProfile | MeasuredProfile;
+/** A fitted per-op-type regression (`edgecut fit`): predicts models never profiled. */
+export type PredictorProfile = PredictorProfileJson;
+
+export type ComputeProfile = RooflineProfile | IdealProfile | MeasuredProfile | PredictorProfile;

@@ -5,6 +5,7 @@ import type { ModelAnalysis } from '../../core/analysis';
 import { dataTypeName } from '../../core/onnx/dataType';
 import { externalReferences } from '../../core/onnx/externalData';
 import { withSyntheticWeights } from '../../core/onnx/syntheticWeights';
+import { layerFeatures, type LayerFeatures } from '../../core/predictor/features';
 import { layerTimes, median, percentile } from '../../core/profiles/ortProfile';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from '../agent/agentProtocol';
 import type { LoadedModel } from '../modelFile';
@@ -32,6 +33,8 @@ export interface DeviceProfileJson {
   readonly model: string;
   readonly layerCount: number;
   readonly layers: readonly { id: number; ms: number; p90: number }[];
+  /** Static features per layer, so `edgecut fit` needs only profiles. */
+  readonly layerFeatures: readonly LayerFeatures[];
   readonly wholeModelMs: { readonly median: number; readonly p90: number };
   readonly facts: DeviceFacts;
   readonly threads: number;
@@ -152,6 +155,7 @@ function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: { facts: DeviceFact
     model: path.basename(loaded.path),
     layerCount: layers.length,
     layers: base.layers,
+    layerFeatures: layerFeatures(a),
     wholeModelMs: base.wholeModelMs,
     facts: r.facts,
     threads: o.threads ?? r.facts.cores,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { codeServerBin, e2eDir, e2eEnv, repoRoot } from '../../../scripts/e2eSetup.mjs';
 
 export { repoRoot, e2eDir };
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.EDGECUT_E2E_CHROMIUM || '/usr/bin/chromium';
 export const screenshotDir = path.join(repoRoot, 'test-output/e2e');
 
 /** Models copied into the workspace: [source (relative to the repo), required]. */
@@ -51,7 +51,17 @@ export function runCleanups() {
 export function makeRunDir(prefix = 'run') {
   mkdirSync(e2eDir, { recursive: true });
   const old = readdirSync(e2eDir).filter((d) => /^(run|bench)-/.test(d)).sort();
-  for (const d of old.slice(0, Math.max(0, old.length - KEEP_RUNS + 1))) rmSync(path.join(e2eDir, d), { recursive: true, force: true });
+  for (const d of old.slice(0, Math.max(0, old.length - KEEP_RUNS + 1))) {
+    // a run killed with SIGKILL could not clean up: end what it left running before removing its folder
+    for (const p of processesMentioning(path.join(e2eDir, d))) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(path.join(e2eDir, d), { recursive: true, force: true });
+  }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const dir = path.join(e2eDir, `${prefix}-${stamp}-${process.pid}`);
   mkdirSync(dir, { recursive: true });

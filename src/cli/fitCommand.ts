@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fitPredictor } from '../core/predictor/fitPredictor';
+import type { Sample } from '../core/predictor/predictor';
+import type { DeviceProfileJson } from '../node/profile/profileDevice';
+import { parseArgs, UsageError } from './args';
+import { table } from './format';
+import type { Output } from './output';
+import { FIT_USAGE } from './usage';
+
+/** `edgecut fit`: a per-op-type latency predictor from measured profiles, with its accuracy. */
+export async function fitCommand(argv: readonly string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, new Set(['out', 'name']));
+  const file = args.options.get('out')?.at(-1);
+  if (!file || args.positional.length === 0) throw new UsageError(`usage: ${FIT_USAGE}`);
+  const profiles = args.positional.map(readProfile);
+  const samples = profiles.flatMap(samplesOf);
+  const idle = profiles.flatMap((p) => p.loads.filter((l) => l.load === 0));
+  const baseline = {
+    cpuUtilisation: idle.length ? idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length : 0,
+    freeMemoryGB: idle.length ? idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 : 1,
+  };
+  const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${profiles[0]?.name ?? 'device'} predictor`, samples, baseline);
+  writeFileSync(file, JSON.stringify(predictor, null, 2) + '\n');
+  const classRows = report.perClass.map((c) => [c.opClass, String(c.samples), c.form, c.r2.toFixed(3), ...(['linear', 'log', 'poly'] as const).map((f) => c.cvR2[f].toFixed(3))]);
+  out.stdout(`${table(['op type', 'samples', 'form', 'R² (CV)', 'linear', 'log', 'poly'], classRows, [false, true, false, true, true, true, true])}\n`);
+  if (report.leaveOneModelOut.length) {
+    const rows = report.leaveOneModelOut.map((r) => [r.model, r.measuredMs.toFixed(1), r.predictedMs.toFixed(1), `${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`]);
+    out.stdout(`\nleave-one-model-out (whole model, idle device):\n${table(['model', 'measured ms', 'predicted ms', 'error'], rows, [false, true, true, true])}\n`);
+  }
+  out.stdout(`wrote ${file} (use: edgecut plan MODEL --device ${file})\n`);
+  return 0;
+}
+
+function readProfile(file: string): DeviceProfileJson {
+  let p: DeviceProfileJson;
+  try {
+    p = JSON.parse(readFileSync(file, 'utf8')) as DeviceProfileJson;
+  } catch (e) {
+    throw new UsageError(`${file}: not a profile (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (p.kind !== 'measured' || !Array.isArray(p.loads) || !Array.isArray(p.layerFeatures)) {
+    throw new UsageError(`${file}: not a profile written by edgecut profile (needs loads and layerFeatures)`);
+  }
+  return p;
+}
+
+function samplesOf(p: DeviceProfileJson): Sample[] {
+  return p.loads.flatMap((run) =>
+    run.layers.flatMap((l) => {
+      const features = p.layerFeatures[l.id];
+      return features ? [{ model: p.model, features, load: { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9 }, ms: l.ms }] : [];
+    }),
+  );
+}

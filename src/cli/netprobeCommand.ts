@@ -1,0 +1,32 @@
+import { writeFileSync } from 'node:fs';
+import { netprobe } from '../node/netprobe/netprobe';
+import { checkKnown, parseArgs, UsageError } from './args';
+import type { Output } from './output';
+import { terminalPrompt } from './prompt';
+import { NETPROBE_USAGE } from './usage';
+
+export async function netprobeCommand(argv: readonly string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, new Set(['device', 'server', 'server-address', 'identity', 'known-hosts', 'out', 'budget-ms']));
+  checkKnown(args, ['accept-new-host-key'], 'netprobe');
+  const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
+  const device = opt('device');
+  const server = opt('server');
+  if (!device || !server || args.positional.length) throw new UsageError(`usage: ${NETPROBE_USAGE}`);
+  const net = await netprobe({
+    device,
+    server,
+    serverAddress: opt('server-address'),
+    identity: opt('identity'),
+    knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
+    acceptNewHostKey: args.flags.has('accept-new-host-key'),
+    budgetMs: opt('budget-ms') ? Number(opt('budget-ms')) : undefined,
+    prompt: terminalPrompt,
+    progress: (m) => out.stderr(`${m}\n`),
+    log: (l) => out.stderr(`${l}\n`),
+  });
+  const text = JSON.stringify(net, null, 2);
+  const file = opt('out');
+  if (file) writeFileSync(file, text + '\n');
+  out.stdout(`${device} → ${server}: ${net.upMbps} Mbit/s up, ${net.downMbps} Mbit/s down, RTT ${net.rttMs} ms${file ? `\nwrote ${file} (use: edgecut plan MODEL --network ${file})` : ''}\n`);
+  return 0;
+}

@@ -47,7 +47,7 @@ function parse(text: string): Entry[] {
 
 /** OpenSSH host patterns: `*` and `?` wildcards, `!` negation. */
 function patternMatches(pattern: string, token: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
   return re.test(token);
 }
 

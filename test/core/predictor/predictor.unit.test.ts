@@ -1,0 +1,39 @@
+import { strict as assert } from 'node:assert';
+import { fitPredictor, predictLayer } from '../../../src/core/predictor/fitPredictor';
+import type { LayerFeatures } from '../../../src/core/predictor/features';
+import type { Sample } from '../../../src/core/predictor/predictor';
+
+function conv(macs: number, bytes: number): LayerFeatures {
+  return { opClass: 'conv', macs, elementOps: 0, inputBytes: bytes, outputBytes: bytes, params: macs / 1000, kernel: 9, stride: 1, filters: 64 };
+}
+
+/** A device whose conv time is 0.3 ms + MACs at 5 GMAC/s, slowed in proportion to CPU load. */
+const truth = (f: LayerFeatures, util: number): number => (0.3 + f.macs / 5e6) * (1 + 1.5 * util);
+
+describe('latency predictor (fit)', () => {
+  const samples: Sample[] = [];
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  for (const model of ['a', 'b', 'c', 'd']) {
+    for (let i = 0; i < 30; i++) {
+      const f = conv(1e6 + rnd() * 2e8, 1e4 + rnd() * 1e6);
+      for (const util of [0.02, 0.3, 0.6]) samples.push({ model, features: f, load: { cpuUtilisation: util, freeMemoryGB: 2 }, ms: truth(f, util) * (1 + (rnd() - 0.5) * 0.04) });
+    }
+  }
+  const { predictor, report } = fitPredictor('test', samples, { cpuUtilisation: 0.02, freeMemoryGB: 2 });
+
+  it('reaches a high cross-validated R² and keeps a load-aware form', () => {
+    const c = report.perClass.find((x) => x.opClass === 'conv');
+    assert.ok(c && c.r2 > 0.97, `R² ${c?.r2}`);
+    const f = conv(1e8, 1e5);
+    const idle = predictLayer(predictor, f, { cpuUtilisation: 0.02, freeMemoryGB: 2 });
+    const busy = predictLayer(predictor, f, { cpuUtilisation: 0.6, freeMemoryGB: 2 });
+    assert.ok(Math.abs(idle - truth(f, 0.02)) / truth(f, 0.02) < 0.1, `idle ${idle} vs ${truth(f, 0.02)}`);
+    assert.ok(busy > idle * 1.5, 'load makes layers slower');
+  });
+
+  it('predicts models left out of the fit within 10%', () => {
+    assert.equal(report.leaveOneModelOut.length, 4);
+    for (const r of report.leaveOneModelOut) assert.ok(Math.abs(r.errorPct) < 10, `${r.model}: ${r.errorPct.toFixed(1)}%`);
+  });
+});

@@ -64,15 +64,9 @@ export class GraphView {
     });
   }
 
+  /** Overlays a plan without re-laying out (a collapsed chain a cut passes through is marked). */
   applyPlan(plan: PlanView): void {
     this.plan = plan;
-    const hidden = this.groupsHidingCuts(plan);
-    if (hidden.length) {
-      for (const g of hidden) this.expanded.add(g);
-      this.callbacks.expandedChanged([...this.expanded]);
-      this.relayout();
-      return;
-    }
     this.overlay();
   }
 
@@ -212,12 +206,14 @@ export class GraphView {
       node.classList.toggle('device', onDevice);
       node.classList.toggle('server', !onDevice);
     }
+    const cutInside = new Set(this.groupsHidingCuts(plan));
     for (const node of this.svgEl.querySelectorAll<SVGGElement>('[data-testid=layer-group]')) {
       const group = this.groups.find((g) => g.id === node.dataset.group);
       const onDevice = group?.layers.filter((l) => head.has(l)).length ?? 0;
       const placement = onDevice === group?.layers.length ? 'device' : onDevice === 0 ? 'server' : 'mixed';
       node.setAttribute('data-placement', placement);
-      node.setAttribute('class', `layer group ${placement}`);
+      node.setAttribute('class', `layer group ${placement}${cutInside.has(group?.id ?? '') ? ' has-cut' : ''}`);
+      node.setAttribute('aria-label', `${group?.layers.length ?? 0} layers${cutInside.has(group?.id ?? '') ? ', the cut is inside' : ''}, press Enter to expand`);
     }
     for (const old of this.content.querySelectorAll('.cut-label')) old.remove();
     for (const edge of this.content.querySelectorAll<SVGGElement>('g.edge')) {
@@ -247,15 +243,14 @@ export class GraphView {
     return label;
   }
 
+  /** Collapsed chains that a cut edge runs inside of (its ends in the same group). */
   private groupsHidingCuts(plan: PlanView): string[] {
     const head = new Set(plan.head);
     const out = new Set<string>();
     for (const e of this.model.edges) {
       if (!(head.has(e.from) && !head.has(e.to))) continue;
-      for (const l of [e.from, e.to]) {
-        const g = this.groupOf.get(l);
-        if (g && !this.expanded.has(g.id)) out.add(g.id);
-      }
+      const g = this.groupOf.get(e.from);
+      if (g && g === this.groupOf.get(e.to) && !this.expanded.has(g.id)) out.add(g.id);
     }
     return [...out];
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { exportPlan } from './exportCommands';
 import { ModelEditorProvider, VIEW_TYPE } from './modelEditorProvider';
-import { planOffloadingCommand, type PlanOptions } from './planCommand';
+import { planOffloadingCommand } from './planCommand';
 import { PlanStatusBar } from './statusBar';
 
 const loadedAt = performance.now();
@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    command('edgecut.planOffloading', (uri?: vscode.Uri, options?: PlanOptions) => planOffloadingCommand(context, provider, uri, options)),
+    command('edgecut.planOffloading', (uri?: unknown, options?: unknown) => planOffloadingCommand(context, provider, uri, options)),
     command('edgecut.exportReport', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'report', target)),
     command('edgecut.exportTrace', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'trace', target)),
     command('edgecut.exportPlanJson', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'json', target)),

@@ -24,13 +24,14 @@ export interface PlanOptions {
 export async function planOffloadingCommand(
   context: vscode.ExtensionContext,
   provider: ModelEditorProvider,
-  uri: vscode.Uri | undefined,
-  options: PlanOptions | undefined,
+  uri: unknown,
+  options: unknown,
 ): Promise<PlanJson | undefined> {
-  const target = uri ?? (await pickModel());
+  const target = uri instanceof vscode.Uri ? uri : await pickModel();
   if (!target) return undefined;
   const last = initialSettings(context.workspaceState);
-  if (options) {
+  // The Explorer calls menu commands as (uri, [selected uris]): only a plain object is options.
+  if (isPlanOptions(options)) {
     const settings: PlanSettings = {
       device: options.device ?? last.device,
       server: options.server ?? last.server,
@@ -58,6 +59,10 @@ export async function planOffloadingCommand(
     await vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
   }
   return undefined;
+}
+
+function isPlanOptions(o: unknown): o is PlanOptions {
+  return typeof o === 'object' && o !== null && !Array.isArray(o) && !(o instanceof vscode.Uri);
 }
 
 async function pickModel(): Promise<vscode.Uri | undefined> {

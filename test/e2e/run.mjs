@@ -24,7 +24,8 @@ function finish(stats, extra = '') {
   runCleanups();
   if (process.env.EDGECUT_SUITE_STATS) writeFileSync(process.env.EDGECUT_SUITE_STATS, JSON.stringify(stats));
   if (extra) log(extra);
-  log(`e2e: ${stats.passes} passed, ${stats.failures} failed${stats.pending ? `, ${stats.pending} skipped` : ''} (${secs()})`);
+  log(`e2e: finished in ${secs()}${stats.pending ? ` (${stats.pending} skipped)` : ''}`);
+  log(`e2e: ${stats.passes} passed, ${stats.failures} failed`);
   process.exit(stats.failures === 0 && stats.passes > 0 ? 0 : 1);
 }
 

@@ -78,12 +78,13 @@ export async function runUiScenario({ page, server, workspace, checks, log = con
     const labels = await contextMenuLabels(page, 'resnet18.onnx');
     menuLabel = labels.find((l) => MENU_LABEL.test(l)) ?? '';
     assert(menuLabel, `no Plan Offloading item in ${JSON.stringify(labels)}`);
+    await checks.screenshot?.('04a-resnet18-context-menu');
     await contextMenuItem(page, MENU_LABEL).click({ timeout: 5000 });
     try {
-      await waitForQuickPick(page, /rpi4/, { timeoutMs: 10000 });
+      await waitForQuickPick(page, /rpi4/, { timeoutMs: 6000 });
     } catch {
       const tab = await activeTabLabel(page);
-      throw new Error(`clicking "${menuLabel}" showed no device quick pick within 10 s (active tab: "${tab || 'none'}")`);
+      throw new Error(`clicking "${menuLabel}" showed no device quick pick within 6 s (active tab: "${tab || 'none'}")`);
     }
     return `menu item "${menuLabel}" → device quick pick`;
   }, { needs: [W.palette] });
@@ -117,6 +118,7 @@ export async function runUiScenario({ page, server, workspace, checks, log = con
     picked.push(`network [${s.placeholder || s.title}] items=${JSON.stringify(s.items)}`);
     assert(/network/i.test(`${s.placeholder} ${s.title}`), `third pick is not the network: ${JSON.stringify(s)}`);
     await page.locator('.quick-input-widget .quick-input-box input').fill('3g');
+    await checks.screenshot?.('05a-network-quick-pick');
     await page.waitForFunction(() => /^\s*3g/i.test(document.querySelector('.quick-input-widget .quick-input-list .monaco-list-row.focused')?.textContent ?? ''), null, { timeout: 5000 });
     await page.keyboard.press('Enter');
     // 4/4 jobs: an input box (no list).

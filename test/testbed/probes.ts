@@ -11,9 +11,8 @@ const net = require('net');
 const { performance } = require('perf_hooks');
 const [role, host, port, action, n] = process.argv.slice(1);
 const out = (o) => console.log(JSON.stringify(o));
-function act(s, done) {
+function act(s) {
   s.setNoDelay(true);
-  s.on('close', done);
   if (action === 'send') {
     let left = Number(n);
     const chunk = Buffer.alloc(65536, 120);
@@ -52,12 +51,12 @@ function act(s, done) {
   }
 }
 if (role === 'listen') {
-  const server = net.createServer({ allowHalfOpen: true }, (s) => { server.close(); act(s, () => {}); });
+  const server = net.createServer({ allowHalfOpen: true }, (s) => { server.close(); act(s); });
   server.listen(Number(port), host, () => console.log('listening'));
 } else {
   const s = net.connect({ host, port: Number(port), allowHalfOpen: true });
   s.on('error', (e) => { console.error(e.message); process.exit(2); });
-  act(s, () => {});
+  act(s);
 }
 `;
 

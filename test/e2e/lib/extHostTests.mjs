@@ -4,6 +4,7 @@
 // window.codeAutomationExit and the index writes per-test results to a JSON file.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import * as path from 'node:path';
+import { format } from 'node:util';
 import { e2eDir, launchBrowser, repoRoot, withTimeout } from './harness.mjs';
 import { screenshot } from './workbench.mjs';
 
@@ -35,7 +36,7 @@ export async function runExtHostTests({ server, runDir, workspace, grep, screens
   let code;
   try {
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      logStream.write(`[${type}] ${(Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`);
+      logStream.write(`[${type}] ${format(...(Array.isArray(args) ? args : [args]))}\n`);
     });
     const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (c) => resolve(c)));
     const remote = (p) => `vscode-remote://${server.host}${p}`;

@@ -64,9 +64,12 @@ export function probe(role: 'listen' | 'connect', host: string, port: number, ac
   return [process.execPath, '-e', PROBE_JS, role, host, String(port), action, ...(n === undefined ? [] : [String(n)])];
 }
 
-/** A single-threaded busy loop that reports its own wall time (node's startup left out). */
+/** A single-threaded busy loop that reports its own wall and CPU time (node's startup left out):
+ *  cpuMs/ms is the share of a CPU it got, which a CPU cap bounds whatever else the machine runs. */
 export function busyLoopCommand(iterations: number): string {
-  const js = `const t=performance.now();let x=0;for(let i=0;i<${iterations};i++)x=(x+i)|0;console.log(JSON.stringify({ms:performance.now()-t,x}))`;
+  const js = 'const w=performance.now(),c=process.cpuUsage();let x=0;' +
+    `for(let i=0;i<${iterations};i++)x=(x+i)|0;` +
+    'const u=process.cpuUsage(c);console.log(JSON.stringify({ms:performance.now()-w,cpuMs:(u.user+u.system)/1000,x}))';
   return `${process.execPath} -e '${js}'`;
 }
 

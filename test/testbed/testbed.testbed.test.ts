@@ -124,22 +124,25 @@ describe('testbed: a device and a server in network namespaces', function () {
 
   it('setDeviceCpu(0.25) slows a busy loop in an SSH session about fourfold', async () => {
     const c = await sshConnect(target(bed().device));
-    // Fastest of a few runs: other work on this machine can only slow a run down, never speed it up.
-    const fastestMs = async (runs: number): Promise<number> => {
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(lastJson<{ ms: number }>((await sshExec(c, busyLoopCommand(2e8))).stdout).ms);
-      return Math.min(...times);
+    // The fastest of a few runs: other work on this machine can slow a run down, never speed it up.
+    const fastest = async (runs: number): Promise<{ ms: number; cpuMs: number }> => {
+      const all: { ms: number; cpuMs: number }[] = [];
+      for (let i = 0; i < runs; i++) all.push(lastJson((await sshExec(c, busyLoopCommand(2e8))).stdout));
+      return all.reduce((a, b) => (b.ms < a.ms ? b : a));
     };
     const throttled = (): number => Number(/nr_throttled (\d+)/.exec(readFileSync(path.join(layoutFor(bed().prefix).cgroup, 'cpu.stat'), 'utf8'))?.[1]);
     try {
       await bed().setDeviceCpu(undefined);
-      const free = await fastestMs(3);
+      const free = await fastest(3);
       await bed().setDeviceCpu(0.25);
       const before = throttled();
-      const capped = await fastestMs(2);
-      console.log(`      busy loop ${free.toFixed(0)} ms uncapped, ${capped.toFixed(0)} ms at 0.25 CPU`);
+      const capped = await fastest(2);
+      const share = capped.cpuMs / capped.ms;
+      console.log(`      busy loop ${free.ms.toFixed(0)} ms uncapped, ${capped.ms.toFixed(0)} ms at 0.25 CPU (${share.toFixed(2)} of a CPU)`);
       assert.ok(throttled() > before, 'the kernel throttled the device cgroup');
-      assert.ok(capped / free > 2.5, `only ${(capped / free).toFixed(2)}× slower`);
+      // The cap is an upper bound that load elsewhere cannot break; the 4× slowdown needs an idle machine.
+      assert.ok(share <= 0.25 * 1.2, `the capped loop got ${share.toFixed(2)} of a CPU`);
+      assert.ok(capped.ms / free.ms > 2.5, `only ${(capped.ms / free.ms).toFixed(2)}× slower (is something else loading this machine?)`);
     } finally {
       c.end();
       await bed().setDeviceCpu(undefined);

@@ -80,6 +80,9 @@ const testdata = { what: "Debian's libonnx-testdata", fix: 'apt-get install -y l
 if (want('build')) step('build (lint, type-check, bundles)', 'npm', ['run', '--silent', 'build']);
 if (want('unit')) mochaSuite('unit', 'test', '.unit.test.ts');
 if (want('onnx-testdata')) mochaSuite('onnx-testdata', 'test', '.testdata.test.ts', { requires: [testdata], reporter: 'dot' });
+const isRoot = { what: 'root (network namespaces, tc, cgroups)', fix: 'run npm test as root (CI does)', present: () => process.getuid?.() === 0 };
+const sshd = { what: 'sshd and iproute2', fix: 'apt-get install -y openssh-server iproute2', present: () => existsSync('/usr/sbin/sshd') && ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].some((p) => existsSync(p)) };
+if (want('testbed')) mochaSuite('testbed (device and server in network namespaces)', 'test', '.testbed.test.ts', { requires: [isRoot, sshd], timeout: 600000 });
 if (want('vscode-e2e')) scriptSuite('vscode-e2e (code-server + Chromium)', 'test/e2e/run.mjs');
 
 console.log(`\n${report.join('\n')}`);

@@ -16,9 +16,16 @@ const ort = require('onnxruntime-node') as typeof Ort;
 
 const emit = (e: AgentEvent): void => void process.stdout.write(JSON.stringify(e) + '\n');
 
-process.stdin.resume();
+// Exit when the SSH session ends (stdin closes) or, once the host has started sending a
+// heartbeat on stdin, when it stops for HEARTBEAT_TIMEOUT_MS (a dead link sshd cannot see).
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+let lastBeat = 0;
+process.stdin.on('data', () => void (lastBeat = Date.now()));
 process.stdin.on('end', () => process.exit(3));
 process.stdin.on('close', () => process.exit(3));
+setInterval(() => {
+  if (lastBeat && Date.now() - lastBeat > HEARTBEAT_TIMEOUT_MS) process.exit(4);
+}, 1000).unref();
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);

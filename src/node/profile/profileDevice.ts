@@ -82,6 +82,9 @@ function modelBytes(loaded: LoadedModel): Uint8Array {
   return externalReferences(loaded.model.graph).length > 0 ? withSyntheticWeights(bytes) : bytes;
 }
 
+/** How often the host tells the agent it is still there (the agent gives up after 10 s). */
+const HEARTBEAT_MS = 2000;
+
 const ORT_TYPES: Record<string, string> = { float32: 'float32', int64: 'int64', int32: 'int32', float16: 'float16', uint8: 'uint8', int8: 'int8', bool: 'bool', float64: 'float64' };
 
 function agentInputs(a: ModelAnalysis): AgentInput[] {
@@ -123,6 +126,7 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
       }
     },
     o.signal,
+    HEARTBEAT_MS,
   );
   if (error) throw new SshError('remote-command', `the agent on ${ssh.target.spec} failed: ${error}`);
   if (!result) throw new SshError('remote-command', `the agent on ${ssh.target.spec} exited with ${r.code} and no result: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);

@@ -75,13 +75,18 @@ export class SshSession {
     return new SshSession(target, client);
   }
 
-  /** Runs a command; the remote process sees EOF on stdin if this connection drops. */
-  exec(command: string, onStdout?: (chunk: string) => void, signal?: AbortSignal): Promise<ExecResult> {
+  /**
+   * Runs a command. With `heartbeatMs`, a newline is written to its stdin that often, so a
+   * remote process that watches stdin (the agent) can exit when the heartbeat stops: over a
+   * dead link sshd may never notice, but the agent will.
+   */
+  exec(command: string, onStdout?: (chunk: string) => void, signal?: AbortSignal, heartbeatMs?: number): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new SshError('connection-lost', `cannot run a command on ${this.target.spec}: ${err.message}`));
         let stdout = '';
         let stderr = '';
+        const beat = heartbeatMs ? setInterval(() => stream.write('\n'), heartbeatMs) : undefined;
         const abort = (): void => {
           stream.close();
           reject(new SshError('cancelled', 'cancelled'));
@@ -93,6 +98,7 @@ export class SshSession {
         });
         stream.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
         stream.on('close', (code: number | null) => {
+          if (beat) clearInterval(beat);
           signal?.removeEventListener('abort', abort);
           if (code === null || code === undefined) reject(new SshError('connection-lost', `the connection to ${this.target.spec} was lost while running a command`));
           else resolve({ stdout, stderr, code });

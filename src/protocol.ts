@@ -16,8 +16,14 @@ export interface PlanSettings {
   readonly jobs: number;
 }
 
+/** A selectable profile: `id` goes into PlanSettings (a built-in name or a profile file). */
+export interface ProfileChoice {
+  readonly id: string;
+  readonly label: string;
+}
+
 export interface PlanChoices {
-  readonly devices: readonly string[];
+  readonly devices: readonly ProfileChoice[];
   readonly servers: readonly string[];
   readonly networks: readonly { readonly name: string; readonly upMbps: number; readonly downMbps: number; readonly rttMs: number }[];
 }

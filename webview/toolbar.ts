@@ -17,9 +17,9 @@ const button = (icon: string, title: string, onClick: () => void, testid?: strin
 
 /** Device, server, network (presets and custom), jobs; search; zoom; export. */
 export function toolbar(choices: PlanChoices, initial: PlanSettings, actions: ToolbarActions): { element: HTMLElement; set(s: PlanSettings): void } {
-  const select = (testid: string, label: string, values: readonly string[]): HTMLSelectElement => {
+  const select = (testid: string, label: string, values: readonly (string | { id: string; label: string })[]): HTMLSelectElement => {
     const s = el('select', { 'data-testid': testid, 'aria-label': label, title: label });
-    for (const v of values) s.append(el('option', { value: v }, v));
+    for (const v of values) s.append(typeof v === 'string' ? el('option', { value: v }, v) : el('option', { value: v.id }, v.label));
     return s;
   };
   const device = select('control-device', 'Device', choices.devices);

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { exportPlan } from './exportCommands';
 import { ModelEditorProvider, VIEW_TYPE } from './modelEditorProvider';
 import { planOffloadingCommand } from './planCommand';
+import { DeviceRegistry } from './devices';
+import { addDeviceCommand, profileOnDeviceCommand } from './profileCommand';
 import { PlanStatusBar } from './statusBar';
 
 const loadedAt = performance.now();
@@ -12,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('EdgeCut', { log: true });
   const status = new PlanStatusBar();
+  const devices = new DeviceRegistry(context.globalState);
   const provider = new ModelEditorProvider(context, {
     onPlan: (session) => status.show(provider.activeSession ?? session),
     onExport: (session, kind) => void exportPlan(session, kind),
@@ -30,6 +33,15 @@ export function activate(context: vscode.ExtensionContext): void {
     command('edgecut.exportTrace', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'trace', target)),
     command('edgecut.exportPlanJson', (target?: vscode.Uri) => exportPlan(provider.activeSession, 'json', target)),
     command('edgecut.showOutput', () => output.show()),
+    vscode.window.registerTreeDataProvider('edgecut.devices', devices),
+    // From the Devices view the first argument is the device entry; from the Explorer, a model URI.
+    command('edgecut.profileOnDevice', (first?: unknown, host?: unknown, options?: object) => {
+      const entry = typeof first === 'object' && first !== null && 'host' in first ? (first as { host: string }).host : undefined;
+      return profileOnDeviceCommand(context, devices, provider, (l) => output.info(l), entry ? undefined : first, entry ?? host, options);
+    }),
+    command('edgecut.addDevice', () => addDeviceCommand(devices)),
+    command('edgecut.removeDevice', (entry?: { host?: string }) => entry?.host && devices.remove(entry.host)),
+    command('edgecut.refreshDevices', () => devices.refresh()),
     command('edgecut.debug.activationMs', () => activationMs),
   );
   activationMs = performance.now() - started;

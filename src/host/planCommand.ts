@@ -84,7 +84,13 @@ async function askSettings(last: PlanSettings): Promise<PlanSettings | undefined
     const sorted = [...items].sort((a, b) => (a.label === current ? -1 : b.label === current ? 1 : 0));
     return (await vscode.window.showQuickPick(sorted, { title, placeHolder, ignoreFocusOut: true }))?.label;
   };
-  const device = await pick('EdgeCut: Plan Offloading (1/4)', 'Device', choices.devices.map((d) => ({ label: d })), last.device);
+  const deviceLabel = await pick(
+    'EdgeCut: Plan Offloading (1/4)',
+    'Device',
+    choices.devices.map((d) => ({ label: d.label })),
+    choices.devices.find((d) => d.id === last.device)?.label ?? last.device,
+  );
+  const device = choices.devices.find((d) => d.label === deviceLabel)?.id;
   if (!device) return undefined;
   const server = await pick('EdgeCut: Plan Offloading (2/4)', 'Server', choices.servers.map((s) => ({ label: s })), last.server);
   if (!server) return undefined;

@@ -4,6 +4,26 @@ import type { PlanChoices, PlanSettings } from '../protocol';
 
 const REMEMBERED = 'edgecut.lastPlanSettings';
 
+/** Device profiles measured from this window (kept in the extension's global storage). */
+export interface MeasuredProfileRef {
+  readonly host: string;
+  readonly model: string;
+  readonly file: string;
+  readonly wholeModelMs: number;
+  readonly arch: string;
+  readonly at: string;
+}
+
+let measured: MeasuredProfileRef[] = [];
+
+export function setMeasuredProfiles(list: readonly MeasuredProfileRef[]): void {
+  measured = [...list];
+}
+
+export function measuredProfiles(): readonly MeasuredProfileRef[] {
+  return measured;
+}
+
 interface CustomNetwork {
   readonly upMbps: number;
   readonly downMbps: number;
@@ -29,7 +49,8 @@ export function planChoices(): PlanChoices {
     ...Object.entries(BUILTIN_NETWORKS).map(([name, n]) => ({ name, upMbps: n.upMbps, downMbps: n.downMbps, rttMs: n.rttMs })),
     ...Object.entries(customNetworks()).map(([name, n]) => ({ name, ...n })),
   ];
-  return { devices: Object.keys(BUILTIN_DEVICES), servers: Object.keys(BUILTIN_SERVERS), networks };
+  const measured = measuredProfiles().map((p) => ({ id: p.file, label: `${p.host} (measured, ${p.model})` }));
+  return { devices: [...Object.keys(BUILTIN_DEVICES).map((id) => ({ id, label: id })), ...measured], servers: Object.keys(BUILTIN_SERVERS), networks };
 }
 
 /** Settings for a new plan: the workspace's last choice, else the configured defaults. */

@@ -22,7 +22,12 @@ export function agentDirName(arch: string): string {
  */
 export function buildAgentTarball(extensionRoot: string, arch: 'x64' | 'arm64'): string {
   const agent = path.join(extensionRoot, 'dist', 'agent', 'edgecut-agent.js');
-  const ortRoot = path.dirname(require.resolve('onnxruntime-node/package.json', { paths: [extensionRoot] }));
+  let ortRoot: string;
+  try {
+    ortRoot = path.dirname(require.resolve('onnxruntime-node/package.json', { paths: [extensionRoot, process.cwd()] }));
+  } catch {
+    throw new Error(`the device runtime (npm onnxruntime-node) is not installed beside EdgeCut in ${extensionRoot}: run "npm install onnxruntime-node" there, or profile with the edgecut CLI from a checkout`);
+  }
   const commonRoot = path.dirname(require.resolve('onnxruntime-common/package.json', { paths: [ortRoot, extensionRoot] }));
   if (!existsSync(agent)) throw new Error(`${agent} is missing: run npm run build`);
   const binary = path.join(ortRoot, 'bin', 'napi-v6', 'linux', arch);

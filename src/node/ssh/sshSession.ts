@@ -14,6 +14,8 @@ export interface SessionOptions {
   /** Asked for a key passphrase or a password; never stored. */
   readonly prompt?: (question: string, secret: boolean) => Promise<string | undefined>;
   readonly readyTimeoutMs?: number;
+  /** A password for password authentication (asked for by the caller; never stored here). */
+  readonly password?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export class SshSession {
       keepaliveInterval: 5000,
       keepaliveCountMax: 3,
       agent: process.env.SSH_AUTH_SOCK,
+      password: options.password,
       tryKeyboard: false,
       hostVerifier: (key: Buffer) => {
         const verdict = checkHostKey(files, target.host, target.port, key);

@@ -6,7 +6,7 @@ import { terminalPrompt } from './prompt';
 import { NETPROBE_USAGE } from './usage';
 
 export async function netprobeCommand(argv: readonly string[], out: Output): Promise<number> {
-  const args = parseArgs(argv, new Set(['device', 'server', 'server-address', 'identity', 'known-hosts', 'out', 'budget-ms']));
+  const args = parseArgs(argv, new Set(['device', 'server', 'server-address', 'identity', 'known-hosts', 'out', 'budget-ms', 'port']));
   checkKnown(args, ['accept-new-host-key'], 'netprobe');
   const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
   const device = opt('device');
@@ -20,6 +20,7 @@ export async function netprobeCommand(argv: readonly string[], out: Output): Pro
     knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
     acceptNewHostKey: args.flags.has('accept-new-host-key'),
     budgetMs: opt('budget-ms') ? Number(opt('budget-ms')) : undefined,
+    port: opt('port') ? Number(opt('port')) : undefined,
     prompt: terminalPrompt,
     progress: (m) => out.stderr(`${m}\n`),
     log: (l) => out.stderr(`${l}\n`),

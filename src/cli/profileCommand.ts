@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
 import { layerTimes, ortNodeTimes, type OrtTraceEvent } from '../core/profiles/ortProfile';
 import { loadModelFile } from '../node/modelFile';
+import { packageRoot } from '../node/packageRoot';
 import { profileDevice } from '../node/profile/profileDevice';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
 import type { Output } from './output';
@@ -49,7 +50,7 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
       runs: num('runs', 20, 1),
       warmup: num('warmup', 3, 0),
       loads,
-      extensionRoot: path.resolve(__dirname, '..'),
+      extensionRoot: packageRoot(),
       prompt: terminalPrompt,
       progress: (m, f) => out.stderr(`${f === undefined ? '' : `[${Math.round(f * 100)}%] `}${m}\n`),
       signal: abort.signal,

@@ -8,6 +8,6 @@ export const PROFILE_USAGE =
   'edgecut profile MODEL --host [user@]host[:port] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--threads N] [--runs 20] [--warmup 3] [--load 0,1,2] [--dim name=value]… --out device.profile.json | --from-ort-profile FILE --out …';
 
 export const NETPROBE_USAGE =
-  'edgecut netprobe --device HOST --server HOST [--server-address ADDR] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--out net.json]';
+  'edgecut netprobe --device HOST --server HOST [--server-address ADDR] [--port 8765] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--out net.json]';
 
 export const FIT_USAGE = 'edgecut fit PROFILE… --out device.predictor.json';

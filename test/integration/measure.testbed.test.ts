@@ -121,7 +121,7 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
     // The agent stops itself once the heartbeat is gone (10 s); give it that long.
     let left = '';
     for (let i = 0; i < 20; i++) {
-      left = (await tb.run('device', ['sh', '-c', 'pgrep -f edgecut-agent.js || true'])).stdout.trim();
+      left = (await tb.run('device', ['sh', '-c', "pgrep -f 'edgecut-[a]gent.js' || true"])).stdout.trim();
       if (!left) break;
       await new Promise((r) => setTimeout(r, 1000));
     }

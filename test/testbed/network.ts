@@ -82,11 +82,14 @@ async function addr(ns: string | undefined, iface: string, address: string, bits
 /**
  * Token bucket on one interface's egress. burst: at least two full frames and 10 ms at the
  * rate (less can't reach the rate); latency 50 ms bounds the queue so a bulk transfer doesn't
- * add seconds of delay to a concurrent request.
+ * add seconds of delay to a concurrent request. gso_max_segs 1 makes TCP hand the veth
+ * MTU-sized packets, as a real NIC would: 64 KB GSO packets overflow that queue in bursts
+ * (24 000 drops in 15 MB, and a first transfer at 89% of the rate instead of 96%).
  */
 export async function shape(ns: string | undefined, iface: string, mbps: number): Promise<void> {
   const kbit = Math.max(8, Math.round(mbps * 1000));
   const burst = Math.max(2 * 1514, Math.round((kbit * 1000) / 8 / 100));
+  await cmd(inNs(ns, ['ip', 'link', 'set', 'dev', iface, 'gso_max_segs', '1']));
   await cmd(inNs(ns, ['tc', 'qdisc', 'replace', 'dev', iface, 'root', 'tbf',
     'rate', `${kbit}kbit`, 'burst', String(burst), 'latency', '50ms']));
 }

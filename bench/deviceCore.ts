@@ -1,0 +1,72 @@
+// Step 4 measurements on the testbed (root only), bundled by bench/deviceAccuracy.mjs.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../src/cli/main';
+import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
+import type { Sample } from '../src/core/predictor/predictor';
+import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
+import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
+
+export interface ModelInput {
+  readonly file: string;
+  readonly dims: readonly string[];
+}
+
+export function requirement(): { ok: boolean; why?: string } {
+  return testbedRequirement();
+}
+
+async function cli(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  let err = '';
+  let out = '';
+  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, err, out };
+}
+
+export async function measure(models: readonly ModelInput[], log: (l: string) => void) {
+  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
+  const work = mkdtempSync(path.join(tmpdir(), 'edgecut-bench-device-'));
+  const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
+  const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;
+  try {
+    const profiles: { model: string; profile: DeviceProfileJson; seconds: number }[] = [];
+    for (const m of models) {
+      const out = path.join(work, `${path.basename(m.file)}.profile.json`);
+      const t0 = Date.now();
+      const dims = m.dims.flatMap((d) => ['--dim', d]);
+      const r = await cli(['profile', m.file, '--host', device, ...ssh, ...dims, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', out]);
+      if (r.code !== 0) throw new Error(`profile ${m.file}: ${r.err}`);
+      profiles.push({ model: path.basename(m.file), profile: JSON.parse(readFileSync(out, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 });
+      log(`profiled ${path.basename(m.file)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const netOut = path.join(work, 'net.json');
+    const net = await cli(['netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut]);
+    if (net.code !== 0) throw new Error(`netprobe: ${net.err}`);
+    return { profiles, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
+  } finally {
+    await tb.stop();
+  }
+}
+
+/** Leave-one-model-out: fit on the others, predict the left-out model's idle whole-model time. */
+export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[]) {
+  const samplesOf = (p: DeviceProfileJson): Sample[] =>
+    p.loads.flatMap((run) => run.layers.flatMap((l) => {
+      const features = p.layerFeatures[l.id];
+      return features ? [{ model: p.model, features, load: { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9 }, ms: l.ms }] : [];
+    }));
+  const all = profiles.flatMap((p) => samplesOf(p.profile));
+  const idle = profiles.map((p) => p.profile.loads[0]).filter((l) => l !== undefined);
+  const baseline = { cpuUtilisation: idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length, freeMemoryGB: idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 };
+  const { report } = fitPredictor('bench', all, baseline);
+  const lomo = profiles.map(({ model, profile }) => {
+    const { predictor } = fitPredictor('bench', all.filter((s) => s.model !== model), baseline);
+    const run = profile.loads[0];
+    const predicted = (run?.layers ?? []).reduce((s, l) => s + predictLayer(predictor, profile.layerFeatures[l.id] as never, { cpuUtilisation: run?.cpuUtilisation ?? 0, freeMemoryGB: (run?.freeMemoryBytes ?? 0) / 1e9 }), 0);
+    const measured = run?.wholeModelMs.median ?? 0;
+    const layerSum = (run?.layers ?? []).reduce((s, l) => s + l.ms, 0);
+    return { model, measured, layerSum, predicted, errorPct: (100 * (predicted - measured)) / measured };
+  });
+  return { perClass: report.perClass, lomo };
+}

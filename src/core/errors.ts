@@ -15,7 +15,9 @@ export type ModelErrorReason =
   | 'bad-dim-binding'
   | 'shape-mismatch'
   | 'file-not-found'
-  | 'io';
+  | 'io'
+  | 'invalid-cut'
+  | 'graph-only';
 
 /** The one error type of model decoding and analysis. `message` is written for the user. */
 export class ModelError extends Error {

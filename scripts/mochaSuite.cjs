@@ -2,7 +2,7 @@
 // usage: node scripts/mochaSuite.cjs DIR SUFFIX [TIMEOUT_MS]
 require('tsx/cjs');
 // Dynamic import() of .ts files (lazy CLI commands) goes through the ESM loader.
-require('tsx/esm/api').register();
+// The ESM loader (for dynamic import() of .ts) comes from `node --import tsx/esm` (scripts/test.mjs).
 const Mocha = require('mocha');
 const { readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');

@@ -38,7 +38,7 @@ function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000, report
   console.log(`\n=== ${name}`);
   const stats = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-test-')), 'stats.json');
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['scripts/mochaSuite.cjs', dir, suffix, String(timeout)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'scripts/mochaSuite.cjs', dir, suffix, String(timeout)], {
     cwd: root,
     stdio: 'inherit',
     env: { EDGECUT_REPORTER: reporter, ...process.env, EDGECUT_SUITE_STATS: stats },

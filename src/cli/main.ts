@@ -1,6 +1,6 @@
 import { isModelError } from '../core/errors';
 import { UsageError } from './args';
-import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE, SPLIT_USAGE } from './usage';
+import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE, SERVE_USAGE, SPLIT_USAGE } from './usage';
 import { SshError } from '../node/ssh/sshError';
 import { PlanError } from '../core/plan/planError';
 import { processOutput, type Output } from './output';
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   netprobe: async () => (await import('./netprobeCommand')).netprobeCommand,
   fit: async () => (await import('./fitCommand')).fitCommand,
   split: async () => (await import('./splitCommand')).splitCommand,
+  serve: async () => (await import('./serveCommand')).serveCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
@@ -26,6 +27,7 @@ usage:
   ${NETPROBE_USAGE}
   ${FIT_USAGE}
   ${SPLIT_USAGE}
+  ${SERVE_USAGE}
 `;
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */

@@ -13,3 +13,5 @@ export const NETPROBE_USAGE =
 export const FIT_USAGE = 'edgecut fit PROFILE… --out device.predictor.json';
 
 export const SPLIT_USAGE = 'edgecut split MODEL (--cut TENSOR[,TENSOR…] | --plan plan.json) --out DIR [--dim name=value]…';
+
+export const SERVE_USAGE = 'edgecut serve DIR [--host 127.0.0.1] [--port 8000] [--threads N] [--max-body-mb 256]';

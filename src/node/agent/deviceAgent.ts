@@ -134,10 +134,13 @@ async function main(): Promise<void> {
   emit({ event: 'result', facts: facts(), runs });
 }
 
+/** Exits once everything written to stdout has been handed to the pipe (a big result must arrive whole). */
+const exitAfterFlush = (code: number): void => void process.stdout.write('', () => process.exit(code));
+
 main().then(
-  () => process.exit(0),
+  () => exitAfterFlush(0),
   (e: unknown) => {
     emit({ event: 'error', message: e instanceof Error ? e.message : String(e) });
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

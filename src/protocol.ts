@@ -104,6 +104,8 @@ export interface InitMessage {
 export interface PlanMessage {
   readonly type: 'plan';
   readonly plan: PlanView;
+  /** Set when the choices changed (a device was measured): the controls take them and `plan.settings`. */
+  readonly choices?: PlanChoices;
 }
 
 /** Planning or loading failed; the message is for the user. */

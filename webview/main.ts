@@ -41,6 +41,7 @@ const strategiesHost = el('div', { class: 'strategies', 'aria-live': 'polite' })
 const timelineHost = el('div', { class: 'timeline', 'data-testid': 'timeline' });
 const graphHost = el('div', { class: 'graph-host' });
 const status = el('div', { class: 'statusline' });
+let controls: ReturnType<typeof toolbar> | undefined;
 let searchHits: number[] = [];
 let searchIndex = 0;
 
@@ -48,7 +49,7 @@ function init(m: InitMessage): void {
   model = m.model;
   clear(app);
   const settings = state.settings ?? m.settings;
-  const bar = toolbar(m.choices, settings, {
+  const bar = (controls = toolbar(m.choices, settings, {
     settingsChanged: (s) => {
       save({ settings: s });
       send({ type: 'replan', settings: s });
@@ -65,7 +66,7 @@ function init(m: InitMessage): void {
     zoom: (f) => graph?.zoomBy(f),
     fit: () => graph?.fit(),
     exportPlan: (kind) => send({ type: 'export', kind }),
-  });
+  }));
   const timelineToggle = el('button', { class: 'link-button', title: 'Switch between the JPS and PO pipelines' }, 'show PO');
   timelineToggle.addEventListener('click', () => {
     save({ timeline: state.timeline === 'PO' ? 'JPS' : 'PO' });
@@ -116,6 +117,12 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'init':
       return init(m);
     case 'plan':
+      if (m.choices && controls) {
+        // The host re-planned on its own (a device was measured): the controls follow.
+        controls.setDevices(m.choices.devices);
+        controls.set(m.plan.settings);
+        save({ settings: m.plan.settings });
+      }
       return showPlan(m.plan);
     case 'error':
       return showBanner(m.message, 'error');

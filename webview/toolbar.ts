@@ -16,10 +16,13 @@ const button = (icon: string, title: string, onClick: () => void, testid?: strin
 };
 
 /** Device, server, network (presets and custom), jobs; search; zoom; export. */
-export function toolbar(choices: PlanChoices, initial: PlanSettings, actions: ToolbarActions): { element: HTMLElement; set(s: PlanSettings): void } {
+export function toolbar(choices: PlanChoices, initial: PlanSettings, actions: ToolbarActions): { element: HTMLElement; set(s: PlanSettings): void; setDevices(devices: PlanChoices['devices']): void } {
+  const fill = (s: HTMLSelectElement, values: readonly (string | { id: string; label: string })[]): void => {
+    s.replaceChildren(...values.map((v) => (typeof v === 'string' ? el('option', { value: v }, v) : el('option', { value: v.id }, v.label))));
+  };
   const select = (testid: string, label: string, values: readonly (string | { id: string; label: string })[]): HTMLSelectElement => {
     const s = el('select', { 'data-testid': testid, 'aria-label': label, title: label });
-    for (const v of values) s.append(typeof v === 'string' ? el('option', { value: v }, v) : el('option', { value: v.id }, v.label));
+    fill(s, values);
     return s;
   };
   const device = select('control-device', 'Device', choices.devices);
@@ -82,5 +85,5 @@ export function toolbar(choices: PlanChoices, initial: PlanSettings, actions: To
     button('pulse', 'Export Chrome trace', () => actions.exportPlan('trace')),
     button('json', 'Export plan JSON', () => actions.exportPlan('json')),
   );
-  return { element, set };
+  return { element, set, setDevices: (devices) => fill(device, devices) };
 }

@@ -43,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
     command('edgecut.removeDevice', (entry?: { host?: string }) => entry?.host && devices.remove(entry.host)),
     command('edgecut.refreshDevices', () => devices.refresh()),
     command('edgecut.debug.activationMs', () => activationMs),
+    // The Devices view's rows as plain data (the e2e suite reads them; a tree view has no DOM API).
+    command('edgecut.debug.devices', () => devices.entries().map((e) => ({ host: e.host, source: e.source, status: e.status, description: devices.getTreeItem(e).description }))),
   );
   activationMs = performance.now() - started;
   output.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated ${(started - loadedAt).toFixed(1)} ms before)`);

@@ -39,15 +39,19 @@ export class PlanSession implements vscode.Disposable {
     return this.settings;
   }
 
-  /** Plans with new settings and shows the result; returns the plan (or undefined on error). */
-  replan(settings: PlanSettings): Plan | undefined {
+  /**
+   * Plans with new settings and shows the result; returns the plan (or undefined on error).
+   * With refreshChoices, the webview also gets the current choices (a device measured meanwhile)
+   * and sets its controls to these settings.
+   */
+  replan(settings: PlanSettings, { refreshChoices = false }: { refreshChoices?: boolean } = {}): Plan | undefined {
     this.settings = settings;
     void rememberSettings(this.state, settings);
     try {
       const started = Date.now();
       const plan = planFor(this.document.fileName, this.document.analysis, settings);
       this.lastPlan = plan;
-      this.post({ type: 'plan', plan: planView(plan, settings, ++this.version) });
+      this.post({ type: 'plan', plan: planView(plan, settings, ++this.version), ...(refreshChoices ? { choices: planChoices() } : {}) });
       this.events.log(`planned ${this.document.fileName} (${settings.jobs} jobs, ${settings.device} → ${settings.server}, ${settings.network}) in ${Date.now() - started} ms`);
       this.events.onPlan(this);
       return plan;

@@ -108,10 +108,13 @@ async function afterProfile(context: vscode.ExtensionContext, registry: DeviceRe
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${host.replace(/[^\w.-]+/g, '_')}-${doc.fileName}.profile.json`);
   writeFileSync(file, JSON.stringify(profile, null, 2));
+  // A host given as an argument (a script, the Explorer with a host) joins the Devices view too.
+  if (!registry.entries().some((e) => e.host === host)) await registry.add(host);
   await registry.setStatus(host, 'reachable');
   await registry.recordProfile({ host, model: doc.fileName, file, wholeModelMs: profile.wholeModelMs.median, arch: profile.facts.arch, at: new Date().toISOString() });
   const session = provider.sessionFor(doc.uri);
-  if (session) session.replan({ ...session.currentSettings, device: file });
+  // The open graph re-plans with the measurement, and its Device control gains the new choice.
+  if (session) session.replan({ ...session.currentSettings, device: file }, { refreshChoices: true });
   void vscode.window.showInformationMessage(`EdgeCut: ${doc.fileName} takes ${profile.wholeModelMs.median.toFixed(1)} ms on ${host} (${profile.facts.cpuModel}).`);
 }
 

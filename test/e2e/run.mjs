@@ -1,10 +1,13 @@
 // The end-to-end suite in a real VS Code: code-server 4.100.3 + Debian chromium via playwright-core.
-// usage: node test/e2e/run.mjs [--bundle-only] [--no-build] [--ui-only] [--ext-host-only]
+// usage: node test/e2e/run.mjs [--bundle-only] [--no-build] [--ui-only] [--ext-host-only] [--no-testbed]
 //   --bundle-only: build with `node scripts/build.mjs` (no lint/type-check) before packaging
 //   --no-build:    reuse .cache/e2e/edgecut.vsix and dist/ as they are
+//   --no-testbed:  skip the device-profiling checks (they need root for the testbed, lib/testbed.mjs)
 // Prints one line "e2e: N passed, M failed" at the end; with $EDGECUT_SUITE_STATS set, writes
 // {"passes","failures","pending"} there. Exit 0 only if all passed; 3 when a system requirement is
 // missing (1 under CI=true). Screenshots: test-output/e2e/. Logs: .cache/e2e/run-*/.
+// As root, the device-profiling checks run against the testbed (sshd in network namespaces);
+// otherwise they are skipped with the reason (failed under CI=true).
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { APT_FIX, e2eSetup, missingRequirement, vsixPath } from '../../scripts/e2eSetup.mjs';
@@ -13,8 +16,10 @@ import { compileExtHostTests, runExtHostTests } from './lib/extHostTests.mjs';
 import { CHROMIUM, createWorkspace, launchBrowser, makeRunDir, repoRoot, runCleanups, screenshotDir, startCodeServer, installVsix, tail } from './lib/harness.mjs';
 import { screenshot } from './lib/workbench.mjs';
 import { runUiScenario } from './uiScenario.mjs';
+import { D as DEVICE_CHECKS, runDeviceScenario, skipDeviceScenario } from './deviceScenario.mjs';
+import { makeHome, SSH_CONFIG_HOST, startE2eTestbed } from './lib/testbed.mjs';
 
-const SUITE_TIMEOUT_MS = 8 * 60 * 1000; // hard stop; a normal run takes about 1.5 min once code-server is installed
+const SUITE_TIMEOUT_MS = 10 * 60 * 1000; // hard stop; a normal run takes about 2.5 min once code-server is installed
 const args = new Set(process.argv.slice(2));
 const t0 = Date.now();
 const log = (line) => console.log(line);
@@ -67,15 +72,24 @@ async function main() {
   }
   log(`e2e: setup done (${secs()})`);
 
-  // (c) workspace, (d) code-server
+  // (c) workspace, the testbed (starting while the .vsix installs), (d) code-server with a HOME
+  // whose ~/.ssh names the testbed's device
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
   const runDir = makeRunDir('run');
   const workspace = createWorkspace(runDir, { log });
+  const testbedStarting = args.has('--no-testbed') || args.has('--ext-host-only') && args.has('--ui-only') ? Promise.resolve({ skip: 'not asked for (--no-testbed)' }) : startE2eTestbed(runDir, { log });
   let server;
+  let testbed;
+  let device;
   try {
     installVsix(runDir, vsixPath, { log });
-    server = await startCodeServer(runDir, { workspace: workspace.ws, log });
+    testbed = await testbedStarting;
+    const home = makeHome(runDir, testbed.info);
+    device = testbed.info ? { testbed: testbed.info, home, sshConfigHost: SSH_CONFIG_HOST } : { skip: testbed.skip ?? `the testbed did not start: ${testbed.error}` };
+    if (testbed.error) checks.record({ name: 'testbed starts (device-profiling checks)', state: 'failed', detail: testbed.error });
+    else if (testbed.skip) log(`note: device-profiling checks skipped: ${testbed.skip}${process.env.CI === 'true' ? ' (CI=true: counted as failed)' : ''}`);
+    server = await startCodeServer(runDir, { workspace: workspace.ws, log, env: { HOME: home.home } });
   } catch (e) {
     checks.record({ name: 'code-server starts with the .vsix installed', state: 'failed', detail: e instanceof Error ? e.message : String(e) });
     clearTimeout(watchdog);
@@ -94,6 +108,16 @@ async function main() {
     } catch (e) {
       checks.record({ name: 'UI scenario ran to the end', state: 'failed', detail: e instanceof Error ? e.stack : String(e) });
       await screenshot(browser.page, screenshotDir, 'crash');
+    }
+    try {
+      if (!device.testbed) skipDeviceScenario(checks, device.skip);
+      else {
+        log(`e2e: UI device profiling (${secs()})`);
+        await runDeviceScenario({ page: browser.page, tb: device.testbed, home: device.home, sshHost: device.sshConfigHost, checks, needs: ['workbench ready: explorer lists the models and readme.txt'] });
+      }
+    } catch (e) {
+      checks.record({ name: 'UI device scenario ran to the end', state: 'failed', detail: e instanceof Error ? e.stack : String(e) });
+      await screenshot(browser.page, screenshotDir, 'crash-device');
     } finally {
       checks.screenshot = undefined;
       await browser.close();
@@ -104,9 +128,11 @@ async function main() {
   // (e) extension-host tests
   if (!args.has('--ui-only')) {
     log(`e2e: extension-host tests (${secs()})`);
-    const r = await runExtHostTests({ server, runDir, workspace: workspace.ws, screenshotDir, log });
+    const r = await runExtHostTests({ server, runDir, workspace: workspace.ws, screenshotDir, log, timeoutMs: 240000, device: { testbed: device.testbed, sshConfigHost: device.sshConfigHost, skip: device.skip } });
     for (const t of r.results ?? []) {
-      checks.record({ name: `extension host: ${t.title}`, state: t.state === 'pending' ? 'skipped' : t.state, detail: t.err ?? '', ms: t.ms });
+      // Skipped device tests fail under CI=true, like the UI's device checks.
+      const state = t.state !== 'pending' ? t.state : process.env.CI === 'true' && !device.testbed ? 'failed' : 'skipped';
+      checks.record({ name: `extension host: ${t.title}`, state, detail: t.err ?? (t.state === 'pending' ? device.skip ?? '' : ''), ms: t.ms });
     }
     if (r.error || !(r.results ?? []).length) {
       checks.record({ name: 'extension-host tests ran', state: 'failed', detail: `${r.error ?? 'no tests reported'} (exit code ${r.code})` });
@@ -118,6 +144,7 @@ async function main() {
 
   // (f) cleanup
   server.stop();
+  await testbed?.stop?.();
   clearTimeout(watchdog);
   const shots = readdirSync(screenshotDir).filter((f) => f.endsWith('.png')).length;
   finish(checks.stats, `e2e: ${shots} screenshots in ${path.relative(repoRoot, screenshotDir)}/, logs in ${path.relative(repoRoot, runDir)}/`);

@@ -23,12 +23,13 @@ export async function compileExtHostTests() {
 
 /**
  * Runs the compiled suites (those whose full title matches GREP, if given) in a fresh browser window.
+ * DEVICE ({ testbed, sshConfigHost } or { skip }) goes to the device suite through config.json.
  * Returns { code, results: [{title, state, ms, err}], metrics, error, logFile }.
  */
-export async function runExtHostTests({ server, runDir, workspace, grep, screenshotDir, log = console.log, timeoutMs = 120000 }) {
+export async function runExtHostTests({ server, runDir, workspace, grep, device, screenshotDir, log = console.log, timeoutMs = 120000 }) {
   if (!existsSync(path.join(extTestsDir, 'index.js'))) await compileExtHostTests();
   const resultsFile = path.join(runDir, `ext-tests-results-${Date.now()}.json`);
-  writeFileSync(path.join(extTestsDir, 'config.json'), JSON.stringify({ resultsFile, grep }));
+  writeFileSync(path.join(extTestsDir, 'config.json'), JSON.stringify({ resultsFile, grep, device: device ?? { skip: 'no testbed was started for this run' } }));
   const logFile = path.join(runDir, 'ext-tests.log');
   const logStream = createWriteStream(logFile, { flags: 'a' });
   const browser = await launchBrowser(runDir, { name: 'chrome-ext-tests' });

@@ -140,9 +140,9 @@ function serverDirs(runDir) {
 
 /**
  * Starts code-server for RUNDIR on a free 127.0.0.1 port (own process group, killed at exit) and
- * waits for /healthz. Returns { url, host, port, pid, logFile, stop() }.
+ * waits for /healthz; ENV is added to its environment (e.g. HOME). Returns { url, host, port, pid, logFile, stop() }.
  */
-export async function startCodeServer(runDir, { workspace, log = console.log, timeoutMs = 30000 } = {}) {
+export async function startCodeServer(runDir, { workspace, log = console.log, timeoutMs = 30000, env = {} } = {}) {
   const { userDataDir, extensionsDir } = serverDirs(runDir);
   writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
   const port = await freePort();
@@ -161,7 +161,7 @@ export async function startCodeServer(runDir, { workspace, log = console.log, ti
     cwd: runDir,
     detached: true, // its own process group, so stop() reaches the extension hosts it forks
     stdio: ['ignore', fd, fd],
-    env: e2eEnv({ EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery' }), EDGECUT_E2E: '1' }),
+    env: e2eEnv({ EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery' }), EDGECUT_E2E: '1', ...env }),
   });
   closeSync(fd);
   let exited = null;

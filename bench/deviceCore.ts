@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../src/cli/main';
 import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
-import type { Sample } from '../src/core/predictor/predictor';
+import { profileSamples } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
 
@@ -51,19 +51,14 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
 
 /** Leave-one-model-out: fit on the others, predict the left-out model's idle whole-model time. */
 export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[]) {
-  const samplesOf = (p: DeviceProfileJson): Sample[] =>
-    p.loads.flatMap((run) => run.layers.flatMap((l) => {
-      const features = p.layerFeatures[l.id];
-      return features ? [{ model: p.model, features, load: { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9 }, ms: l.ms }] : [];
-    }));
-  const all = profiles.flatMap((p) => samplesOf(p.profile));
+  const all = profiles.flatMap((p) => profileSamples(p.profile));
   const idle = profiles.map((p) => p.profile.loads[0]).filter((l) => l !== undefined);
-  const baseline = { cpuUtilisation: idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length, freeMemoryGB: idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 };
+  const baseline = { busyThreads: 0, cpuUtilisation: idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length, freeMemoryGB: idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 };
   const { report } = fitPredictor('bench', all, baseline);
   const lomo = profiles.map(({ model, profile }) => {
     const { predictor } = fitPredictor('bench', all.filter((s) => s.model !== model), baseline);
     const run = profile.loads[0];
-    const predicted = (run?.layers ?? []).reduce((s, l) => s + predictLayer(predictor, profile.layerFeatures[l.id] as never, { cpuUtilisation: run?.cpuUtilisation ?? 0, freeMemoryGB: (run?.freeMemoryBytes ?? 0) / 1e9 }), 0);
+    const predicted = (run?.layers ?? []).reduce((s, l) => s + predictLayer(predictor, profile.layerFeatures[l.id] as never, { busyThreads: 0, cpuUtilisation: run?.cpuUtilisation ?? 0, freeMemoryGB: (run?.freeMemoryBytes ?? 0) / 1e9 }), 0);
     const measured = run?.wholeModelMs.median ?? 0;
     const layerSum = (run?.layers ?? []).reduce((s, l) => s + l.ms, 0);
     return { model, measured, layerSum, predicted, errorPct: (100 * (predicted - measured)) / measured };

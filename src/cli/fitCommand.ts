@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fitPredictor } from '../core/predictor/fitPredictor';
-import type { Sample } from '../core/predictor/predictor';
+import { profileSamples } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
 import { parseArgs, UsageError } from './args';
 import { table } from './format';
@@ -13,9 +13,10 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   const file = args.options.get('out')?.at(-1);
   if (!file || args.positional.length === 0) throw new UsageError(`usage: ${FIT_USAGE}`);
   const profiles = args.positional.map(readProfile);
-  const samples = profiles.flatMap(samplesOf);
+  const samples = profiles.flatMap(profileSamples);
   const idle = profiles.flatMap((p) => p.loads.filter((l) => l.load === 0));
   const baseline = {
+    busyThreads: 0,
     cpuUtilisation: idle.length ? idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length : 0,
     freeMemoryGB: idle.length ? idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 : 1,
   };
@@ -42,13 +43,4 @@ function readProfile(file: string): DeviceProfileJson {
     throw new UsageError(`${file}: not a profile written by edgecut profile (needs loads and layerFeatures)`);
   }
   return p;
-}
-
-function samplesOf(p: DeviceProfileJson): Sample[] {
-  return p.loads.flatMap((run) =>
-    run.layers.flatMap((l) => {
-      const features = p.layerFeatures[l.id];
-      return features ? [{ model: p.model, features, load: { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9 }, ms: l.ms }] : [];
-    }),
-  );
 }

@@ -23,6 +23,8 @@ export interface LoadFeatures {
   /** Busy fraction of all cores, 0–1. */
   readonly cpuUtilisation: number;
   readonly freeMemoryGB: number;
+  /** Background threads competing for the CPU (the profiler's --load; 0 when planning idle). */
+  readonly busyThreads?: number;
 }
 
 export function layerFeatures(a: ModelAnalysis): LayerFeatures[] {

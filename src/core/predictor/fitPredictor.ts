@@ -32,7 +32,7 @@ export function fitPredictor(name: string, samples: readonly Sample[], baseline:
     });
   const models = [...new Set(samples.map((s) => s.model))];
   const leaveOneModelOut = models.length < 2 ? [] : models.map((model) => {
-    const held = samples.filter((s) => s.model === model && s.load.cpuUtilisation <= baseline.cpuUtilisation + 0.05);
+    const held = samples.filter((s) => s.model === model && (s.load.busyThreads ?? 0) === 0);
     const p = fitAll(name, samples.filter((s) => s.model !== model), baseline);
     const measuredMs = held.reduce((s, x) => s + x.ms, 0);
     const predictedMs = held.reduce((s, x) => s + predictLayer(p, x.features, x.load), 0);

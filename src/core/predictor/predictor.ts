@@ -23,9 +23,12 @@ const size = (f: LayerFeatures): number[] => [f.macs, f.elementOps, f.inputBytes
 /** The feature row of one form: raw sizes, log sizes, or sizes with squares and load interactions. */
 export function row(form: Form, f: LayerFeatures, l: LoadFeatures): number[] {
   const s = size(f);
-  if (form === 'log') return [...s.map((v) => Math.log1p(v)), l.cpuUtilisation, l.freeMemoryGB];
-  if (form === 'poly') return [...s, f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9, f.macs * l.cpuUtilisation, f.elementOps * l.cpuUtilisation, l.cpuUtilisation, l.freeMemoryGB];
-  return [...s, l.cpuUtilisation, l.freeMemoryGB];
+  const busy = l.busyThreads ?? 0;
+  // Contention slows every part of a layer alike, so load enters multiplied with the sizes.
+  const loaded = (xs: number[]): number[] => [...xs, ...xs.map((v) => v * busy), ...xs.map((v) => v * l.cpuUtilisation)];
+  if (form === 'log') return [...s.map((v) => Math.log1p(v)), l.cpuUtilisation, Math.log1p(busy), l.freeMemoryGB];
+  if (form === 'poly') return [...loaded([...s, f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9]), busy, l.cpuUtilisation, l.freeMemoryGB];
+  return [...loaded(s), busy, l.cpuUtilisation, l.freeMemoryGB];
 }
 
 export function fitForm(form: Form, samples: readonly Sample[]): ClassModel {

@@ -1,0 +1,25 @@
+import type { LayerFeatures } from './features';
+import type { Sample } from './predictor';
+
+/** What `fit` needs of a measured profile (written by `edgecut profile`). */
+export interface ProfileForFit {
+  readonly model: string;
+  readonly layerFeatures: readonly LayerFeatures[];
+  readonly loads: readonly {
+    readonly load: number;
+    readonly cpuUtilisation: number;
+    readonly freeMemoryBytes: number;
+    readonly layers: readonly { readonly id: number; readonly ms: number }[];
+  }[];
+}
+
+/** One training sample per measured layer and load level. */
+export function profileSamples(p: ProfileForFit): Sample[] {
+  return p.loads.flatMap((run) =>
+    run.layers.flatMap((l) => {
+      const features = p.layerFeatures[l.id];
+      const load = { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9, busyThreads: run.load };
+      return features ? [{ model: p.model, features, load, ms: l.ms }] : [];
+    }),
+  );
+}

@@ -46,6 +46,16 @@ await Promise.all([
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // The device commands are their own bundle, loaded on first use (see src/cli/deviceCommands.ts).
+    external: ['./deviceCommands', 'onnxruntime-node'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/deviceCommands.ts'],
+    outfile: 'dist/deviceCommands.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     // ssh2's optional native speed-ups are loaded in try/catch; the pure-JS paths work without them.
     external: ['*.node', 'cpu-features', 'onnxruntime-node'],
   }),

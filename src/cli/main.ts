@@ -1,21 +1,37 @@
-import { isModelError } from '../core/errors';
-import { UsageError } from './args';
+import type * as DeviceCommands from './deviceCommands';
 import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE, SERVE_USAGE, SPLIT_USAGE } from './usage';
-import { SshError } from '../node/ssh/sshError';
-import { PlanError } from '../core/plan/planError';
 import { processOutput, type Output } from './output';
 
+/**
+ * Errors that are the user's to fix (exit 2, message only). Matched by name, not instanceof:
+ * the device commands are a separate bundle with their own copies of these classes.
+ */
+const USER_ERRORS = new Set(['ModelError', 'UsageError', 'PlanError', 'SshError', 'KsError']);
+
+function isUserError(e: unknown): e is Error {
+  return e instanceof Error && USER_ERRORS.has(e.name);
+}
+
 type Command = (argv: readonly string[], out: Output) => Promise<number>;
+
+/**
+ * The device commands live in their own bundle (dist/deviceCommands.js); a plain require finds it
+ * beside dist/cli.js, and src/cli/deviceCommands.ts when running from source.
+ */
+function deviceCommands(): typeof DeviceCommands {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./deviceCommands') as typeof DeviceCommands;
+}
 
 /** Commands load on first use, so `inspect` does not pay for ssh2 and friends. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import('./inspectCommand')).inspectCommand,
   plan: async () => (await import('./planCommand')).planCommand,
-  profile: async () => (await import('./profileCommand')).profileCommand,
-  netprobe: async () => (await import('./netprobeCommand')).netprobeCommand,
-  fit: async () => (await import('./fitCommand')).fitCommand,
-  split: async () => (await import('./splitCommand')).splitCommand,
-  serve: async () => (await import('./serveCommand')).serveCommand,
+  profile: async () => deviceCommands().profileCommand,
+  netprobe: async () => deviceCommands().netprobeCommand,
+  fit: async () => deviceCommands().fitCommand,
+  split: async () => deviceCommands().splitCommand,
+  serve: async () => deviceCommands().serveCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
@@ -49,7 +65,7 @@ export async function runCli(argv: readonly string[], out: Output = processOutpu
   try {
     return await (await load())(rest, out);
   } catch (e) {
-    if (isModelError(e) || e instanceof UsageError || e instanceof PlanError || e instanceof SshError) {
+    if (isUserError(e)) {
       out.stderr(`edgecut: ${e.message}\n`);
       return 2;
     }

@@ -12,7 +12,7 @@ export interface ConstTensor {
 /** Tensors up to this many elements are materialised for constant folding; weights never are. */
 export const MAX_FOLD_ELEMENTS = 1 << 16;
 /** Float tensors are folded only when small (scales, bounds): bigger ones are weights. */
-export const MAX_FOLD_FLOAT_ELEMENTS = 1 << 10;
+export const MAX_FOLD_FLOAT_ELEMENTS = 64;
 
 export function elementCount(dims: readonly number[]): number {
   let n = 1;

@@ -18,6 +18,7 @@ export interface KsTensor {
 const SIZE: Record<KsDatatype, number> = { FP32: 4, FP64: 8, FP16: 2, INT64: 8, INT32: 4, INT16: 2, INT8: 1, UINT8: 1, UINT16: 2, BOOL: 1 };
 
 export class KsError extends Error {
+  override readonly name = 'KsError';
   constructor(
     readonly status: number,
     message: string,

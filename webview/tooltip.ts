@@ -15,9 +15,9 @@ export class Tooltip {
       ['params', count(l.params)],
     ];
     if (plan) {
-      rows.push(['device', `${ms(plan.deviceMs[l.id] ?? 0)} ms predicted`]);
+      rows.push(['device', `${ms(plan.deviceMs[l.id] ?? 0)} ms ${plan.measuredMs ? 'measured' : 'predicted'}`]);
       rows.push(['server', `${ms(plan.serverMs[l.id] ?? 0)} ms predicted`]);
-      if (plan.measuredMs) rows.push(['measured', `${ms(plan.measuredMs[l.id] ?? 0)} ms on device`]);
+      if (plan.measuredMs) rows.push(['measured', `${ms(plan.measuredMs[l.id] ?? 0)} ms on device (median)`]);
       rows.push(['runs on', plan.head.includes(l.id) ? 'device' : 'server']);
     }
     this.show(l.name, rows, at);

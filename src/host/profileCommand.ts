@@ -63,8 +63,9 @@ export async function profileOnDeviceCommand(
         continue;
       }
       const message = e instanceof SshError || isModelError(e) ? e.message : String(e);
-      await registry.setStatus(host, `error: ${e instanceof SshError ? e.reason : 'failed'}`);
-      if (!(e instanceof SshError && e.reason === 'cancelled')) void vscode.window.showErrorMessage(`EdgeCut: profiling on ${host} failed: ${message}`);
+      const cancelled = e instanceof SshError && e.reason === 'cancelled';
+      await registry.setStatus(host, cancelled ? 'cancelled' : `error: ${e instanceof SshError ? e.reason : 'failed'}`);
+      if (!cancelled) void vscode.window.showErrorMessage(`EdgeCut: profiling on ${host} failed: ${message}`);
       log(`profile on ${host} failed: ${message}`);
       return undefined;
     }

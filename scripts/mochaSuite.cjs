@@ -4,6 +4,8 @@ require('tsx/cjs');
 // Dynamic import() of .ts files (lazy CLI commands) goes through the ESM loader.
 // The ESM loader (for dynamic import() of .ts) comes from `node --import tsx/esm` (scripts/test.mjs).
 const Mocha = require('mocha');
+// Property tests use a fixed seed (override with FC_SEED) so a CI run is reproducible.
+require('fast-check').configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261123) });
 const { readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 

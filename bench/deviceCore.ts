@@ -1,6 +1,5 @@
 // Step 4 measurements on the testbed (root only), bundled by bench/deviceAccuracy.mjs.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../src/cli/main';
 import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
@@ -26,7 +25,9 @@ async function cli(argv: string[]): Promise<{ code: number; err: string; out: st
 
 export async function measure(models: readonly ModelInput[], log: (l: string) => void) {
   const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
-  const work = mkdtempSync(path.join(tmpdir(), 'edgecut-bench-device-'));
+  // Profiles are kept under bench/.work/ so the predictor can be studied without re-measuring.
+  const work = path.join(__dirname, '.work', 'device-profiles');
+  mkdirSync(work, { recursive: true });
   const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
   const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;
   try {

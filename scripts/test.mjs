@@ -35,20 +35,7 @@ function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000, report
     }
     return;
   }
-  console.log(`\n=== ${name}`);
-  const stats = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-test-')), 'stats.json');
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'scripts/mochaSuite.cjs', dir, suffix, String(timeout)], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { EDGECUT_REPORTER: reporter, ...process.env, EDGECUT_SUITE_STATS: stats },
-  });
-  const s = existsSync(stats) ? JSON.parse(readFileSync(stats, 'utf8')) : { passes: 0, failures: 1, pending: 0 };
-  if (r.status !== 0 && s.failures === 0) s.failures = 1;
-  totals.passed += s.passes;
-  totals.failed += s.failures;
-  totals.skipped += s.pending;
-  report.push(`${s.failures ? 'FAILED' : 'ok    '} ${name}: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  runSuite(name, ['--import', 'tsx/esm', 'scripts/mochaSuite.cjs', dir, suffix, String(timeout)], { EDGECUT_REPORTER: reporter });
 }
 
 /**
@@ -56,12 +43,16 @@ function mochaSuite(name, dir, suffix, { requires = [], timeout = 120000, report
  * $EDGECUT_SUITE_STATS; exit status 3 means "requirement missing, skipped" (it printed why).
  */
 function scriptSuite(name, script) {
+  runSuite(name, [script], {}, (status) => status === 3 && process.env.CI !== 'true');
+}
+
+/** Runs one suite process, which writes {passes, failures, pending} to $EDGECUT_SUITE_STATS. */
+function runSuite(name, args, env, skippedBy = () => false) {
   console.log(`\n=== ${name}`);
   const stats = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-test-')), 'stats.json');
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, EDGECUT_SUITE_STATS: stats } });
-  const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  if (r.status === 3 && process.env.CI !== 'true') {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...env, ...process.env, EDGECUT_SUITE_STATS: stats } });
+  if (skippedBy(r.status)) {
     totals.skipped++;
     report.push(`SKIP   ${name} (requirement missing; see above)`);
     return;
@@ -71,7 +62,7 @@ function scriptSuite(name, script) {
   totals.passed += s.passes;
   totals.failed += s.failures;
   totals.skipped += s.pending;
-  report.push(`${s.failures ? 'FAILED' : 'ok    '} ${name}: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped (${secs} s)`);
+  report.push(`${s.failures ? 'FAILED' : 'ok    '} ${name}: ${s.passes} passed, ${s.failures} failed, ${s.pending} skipped (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
 const want = (name) => only.length === 0 || only.includes(name);

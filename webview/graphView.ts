@@ -1,9 +1,10 @@
 import type { ModelView, PlanView } from '../src/protocol';
 import { linearChains, type LayerGroup } from './collapse';
 import { clear, svg } from './dom';
-import { bytes, ms } from './format';
-import { elkLayout, fallbackLayout } from './layout';
-import type { LayoutRequest, LayoutResult, Point } from './layoutTypes';
+import { fmtBytes, fmtMs } from '../src/core/format';
+import { layeredLayout } from '../src/core/view/layeredLayout';
+import { elkLayout } from './layout';
+import type { LayoutRequest, LayoutResult, Point } from '../src/core/view/layoutTypes';
 import { PanZoom, type Viewport } from './panZoom';
 
 const NODE_W = 168;
@@ -56,7 +57,7 @@ export class GraphView {
   /** Lays out what is visible: the fallback at once, then ELK when (and if) it answers in time. */
   relayout(): void {
     const req = this.layoutRequest();
-    this.draw(fallbackLayout(req));
+    this.draw(layeredLayout(req));
     const token = ++this.layoutToken;
     void elkLayout(this.workerUrl, req).then((result) => {
       if (result && token === this.layoutToken) this.draw(result);
@@ -239,7 +240,7 @@ export class GraphView {
     const box = path?.getBBox();
     const total = cuts.reduce((s, c) => s + c.bytes, 0);
     const msUp = cuts.reduce((s, c) => s + c.uplinkMs, 0);
-    const label = svg('text', { class: 'cut-label', x: (box?.x ?? 0) + (box?.width ?? 0) / 2 + 8, y: (box?.y ?? 0) + (box?.height ?? 0) / 2 }, `${bytes(total)} · ${ms(msUp)} ms`);
+    const label = svg('text', { class: 'cut-label', x: (box?.x ?? 0) + (box?.width ?? 0) / 2 + 8, y: (box?.y ?? 0) + (box?.height ?? 0) / 2 }, `${fmtBytes(total)} · ${fmtMs(msUp)} ms`);
     return label;
   }
 

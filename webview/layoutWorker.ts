@@ -1,7 +1,7 @@
 // Runs elkjs's layered layout off the UI thread (DESIGN.md: layout never blocks the view).
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import type { LayoutRequest, LayoutResult, Point } from './layoutTypes';
+import type { LayoutRequest, LayoutResult, Point } from '../src/core/view/layoutTypes';
 
 const elk = new ELK();
 

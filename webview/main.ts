@@ -1,7 +1,7 @@
 // The EdgeCut graph view (browser only): draws what the host sends, asks it to re-plan.
 import { PROTOCOL_VERSION, type FromWebview, type InitMessage, type PlanSettings, type PlanView, type ToWebview } from '../src/protocol';
 import { clear, el } from './dom';
-import { count } from './format';
+import { fmtCount } from '../src/core/format';
 import { GraphView } from './graphView';
 import type { Viewport } from './panZoom';
 import { renderStrategies } from './strategies';
@@ -74,7 +74,7 @@ function init(m: InitMessage): void {
     if (plan) drawTimeline(plan);
   });
   const t = m.model.totals;
-  status.textContent = `${m.model.fileName}: ${t.nodes} nodes in ${m.model.layers.length} layers, ${count(t.macs)} MACs, ${count(t.params)} params${m.model.graphOnly ? ' · graph only (weights file missing)' : ''}`;
+  status.textContent = `${m.model.fileName}: ${t.nodes} nodes in ${m.model.layers.length} layers, ${fmtCount(t.macs)} MACs, ${fmtCount(t.params)} params${m.model.graphOnly ? ' · graph only (weights file missing)' : ''}`;
   app.append(bar.element, banner, el('div', { class: 'summary' }, strategiesHost, el('div', { class: 'timeline-box' }, timelineToggle, timelineHost)), graphHost, status, tooltip.element);
   graph = new GraphView(graphHost, m.model, workerUrl, {
     hover: (target, at) => {

@@ -1,6 +1,6 @@
 import type { PlanView, StrategyKey } from '../src/protocol';
 import { clear, el } from './dom';
-import { ms } from './format';
+import { fmtMs } from '../src/core/format';
 
 const NAMES: Record<StrategyKey, string> = {
   LO: 'Local only',
@@ -34,6 +34,6 @@ export function renderStrategies(host: HTMLElement, plan: PlanView): void {
     );
   }
   const cuts = el('div', { class: 'cuts' }, el('span', { class: 'cuts-title' }, `JPS (${plan.method}):`));
-  for (const c of plan.cuts) cuts.append(el('span', { class: 'cut-chip', title: `${ms(c.latencyMs)} ms for one job alone` }, `${c.jobs}× ${c.label}`));
+  for (const c of plan.cuts) cuts.append(el('span', { class: 'cut-chip', title: `${fmtMs(c.latencyMs)} ms for one job alone` }, `${c.jobs}× ${c.label}`));
   host.append(cuts);
 }

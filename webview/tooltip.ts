@@ -1,6 +1,6 @@
 import type { LayerView, PlanView } from '../src/protocol';
 import { clear, el } from './dom';
-import { bytes, count, ms } from './format';
+import { fmtBytes, fmtCount, fmtMs } from '../src/core/format';
 
 /** The hover card (`[data-testid=tooltip]`): plain text rows, positioned near the pointer. */
 export class Tooltip {
@@ -10,14 +10,14 @@ export class Tooltip {
     const rows: [string, string][] = [
       ['op', l.ops.length > 1 ? `${l.op} (${l.ops.join(' + ')})` : l.op],
       ['inputs', l.inputShapes.join(', ') || '—'],
-      ['output', `${l.outputShape} (${bytes(l.outputBytes)})`],
-      ['MACs', count(l.macs)],
-      ['params', count(l.params)],
+      ['output', `${l.outputShape} (${fmtBytes(l.outputBytes)})`],
+      ['MACs', fmtCount(l.macs)],
+      ['params', fmtCount(l.params)],
     ];
     if (plan) {
-      rows.push(['device', `${ms(plan.deviceMs[l.id] ?? 0)} ms ${plan.measuredMs ? 'measured' : 'predicted'}`]);
-      rows.push(['server', `${ms(plan.serverMs[l.id] ?? 0)} ms predicted`]);
-      if (plan.measuredMs) rows.push(['measured', `${ms(plan.measuredMs[l.id] ?? 0)} ms on device (median)`]);
+      rows.push(['device', `${fmtMs(plan.deviceMs[l.id] ?? 0)} ms ${plan.measuredMs ? 'measured' : 'predicted'}`]);
+      rows.push(['server', `${fmtMs(plan.serverMs[l.id] ?? 0)} ms predicted`]);
+      if (plan.measuredMs) rows.push(['measured', `${fmtMs(plan.measuredMs[l.id] ?? 0)} ms on device (median)`]);
       rows.push(['runs on', plan.head.includes(l.id) ? 'device' : 'server']);
     }
     this.show(l.name, rows, at);

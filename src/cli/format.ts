@@ -1,10 +1,3 @@
-/** Human-readable numbers for tables: 1.23 G, 45.6 M, 7.8 k. */
-export function humanCount(n: number): string {
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [scale, unit] of units) if (Math.abs(n) >= scale) return `${(n / scale).toFixed(2)} ${unit}`;
-  return String(n);
-}
-
 export function kilobytes(bytes: number): string {
   return (bytes / 1024).toFixed(1);
 }

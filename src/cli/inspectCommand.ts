@@ -2,7 +2,8 @@ import { analyzeModel } from '../core/analysis';
 import { inspectJson, type InspectJson } from '../core/inspectReport';
 import { loadModelFile } from '../node/modelFile';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
-import { humanCount, kilobytes, table } from './format';
+import { fmtCount } from '../core/format';
+import { kilobytes, table } from './format';
 import type { Output } from './output';
 import { INSPECT_USAGE } from './usage';
 
@@ -30,8 +31,8 @@ export function renderInspect(r: InspectJson): string {
     l.op,
     l.nodes.length > 1 ? `${l.name} +${l.nodes.length - 1}` : l.name,
     shapeOf(l.outputs[0]) + (l.outputs.length > 1 ? ` (+${l.outputs.length - 1})` : ''),
-    humanCount(l.macs),
-    humanCount(l.params),
+    fmtCount(l.macs),
+    fmtCount(l.params),
     kilobytes(l.outputBytes),
   ]);
   const opsets = Object.entries(r.model.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
@@ -43,6 +44,6 @@ export function renderInspect(r: InspectJson): string {
   ];
   const body = table(['layer', 'op', 'main node', 'output shape', 'MACs', 'params', 'output KB'], rows, [true, false, false, false, true, true, true]);
   const t = r.totals;
-  const foot = `\n${r.nodes.length} nodes in ${r.layers.length} layers; ${humanCount(t.macs)} MACs, ${humanCount(t.params)} params (${(t.weightBytes / 1048576).toFixed(2)} MB of weights)`;
+  const foot = `\n${r.nodes.length} nodes in ${r.layers.length} layers; ${fmtCount(t.macs)} MACs, ${fmtCount(t.params)} params (${(t.weightBytes / 1048576).toFixed(2)} MB of weights)`;
   return head.join('\n') + body + foot;
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
+import { dimsKnownTo } from '../core/shapes/bindInputs';
 import { latencyOf } from '../core/plan/cut';
 import { planOffloading, STRATEGY_NAMES, type Plan } from '../core/plan/plan';
 import { planJson } from '../core/plan/planJson';
@@ -31,7 +32,7 @@ export async function planCommand(argv: readonly string[], out: Output): Promise
   const models = [];
   for (const e of entries) {
     const loaded = await loadModelFile(e.file);
-    const analysis = analyzeModel(loaded.model, { dims: dimsFor(loaded.model.graph.inputs, dims) });
+    const analysis = analyzeModel(loaded.model, { dims: dimsKnownTo(loaded.model.graph, dims) });
     warnings.push(...loaded.warnings, ...analysis.warnings);
     models.push({ name: path.basename(e.file), analysis, jobs: e.jobs });
   }
@@ -46,12 +47,6 @@ export async function planCommand(argv: readonly string[], out: Output): Promise
   if (report) out.stderr(`wrote ${report}\n`);
   if (trace) out.stderr(`wrote ${trace}\n`);
   return 0;
-}
-
-/** Each model gets the --dim values it has; a name no model has is an error. */
-function dimsFor(inputs: readonly { dims: readonly unknown[] | undefined }[], dims: Record<string, number>): Record<string, number> {
-  const known = new Set(inputs.flatMap((i) => (i.dims ?? []).filter((d): d is string => typeof d === 'string')));
-  return Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k)));
 }
 
 export function renderPlan(plan: Plan): string {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeModel, type ModelAnalysis } from '../core/analysis';
+import { dimsKnownTo } from '../core/shapes/bindInputs';
 import { loadModelFile } from '../node/modelFile';
 
 /** An opened .onnx file: decoded and analysed once, shared by every panel showing it. */
@@ -15,8 +16,7 @@ export class ModelDocument implements vscode.CustomDocument {
   static async open(uri: vscode.Uri): Promise<ModelDocument> {
     const dims = vscode.workspace.getConfiguration('edgecut').get<Record<string, number>>('dims') ?? {};
     const loaded = await loadModelFile(uri.fsPath);
-    const known = new Set(loaded.model.graph.inputs.flatMap((i) => (i.dims ?? []).filter((d): d is string => typeof d === 'string')));
-    const analysis = analyzeModel(loaded.model, { dims: Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k))) });
+    const analysis = analyzeModel(loaded.model, { dims: dimsKnownTo(loaded.model.graph, dims) });
     return new ModelDocument(uri, analysis, loaded.graphOnly, [...loaded.warnings, ...analysis.warnings]);
   }
 

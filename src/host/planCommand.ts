@@ -7,6 +7,7 @@ import { ModelDocument } from './modelDocument';
 import { VIEW_TYPE, type ModelEditorProvider } from './modelEditorProvider';
 import { planFor } from './planRequest';
 import { initialSettings, planChoices, rememberSettings } from './settings';
+import { pickModel } from './pickModel';
 
 /** Options that make "Plan Offloading" scriptable (tests, other extensions): no quick picks. */
 export interface PlanOptions {
@@ -27,7 +28,7 @@ export async function planOffloadingCommand(
   uri: unknown,
   options: unknown,
 ): Promise<PlanJson | undefined> {
-  const target = uri instanceof vscode.Uri ? uri : await pickModel();
+  const target = uri instanceof vscode.Uri ? uri : await pickModel('EdgeCut: Plan Offloading', 'Model to plan');
   if (!target) return undefined;
   const last = initialSettings(context.workspaceState);
   // The Explorer calls menu commands as (uri, [selected uris]): only a plain object is options.
@@ -63,19 +64,6 @@ export async function planOffloadingCommand(
 
 function isPlanOptions(o: unknown): o is PlanOptions {
   return typeof o === 'object' && o !== null && !Array.isArray(o) && !(o instanceof vscode.Uri);
-}
-
-async function pickModel(): Promise<vscode.Uri | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 200);
-  if (files.length === 0) {
-    void vscode.window.showInformationMessage('EdgeCut: no .onnx files in this workspace. Open a folder with a model first.');
-    return undefined;
-  }
-  const pick = await vscode.window.showQuickPick(
-    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { title: 'EdgeCut: Plan Offloading', placeHolder: 'Model to plan' },
-  );
-  return pick?.uri;
 }
 
 async function askSettings(last: PlanSettings): Promise<PlanSettings | undefined> {

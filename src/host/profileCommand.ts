@@ -7,6 +7,7 @@ import { SshError } from '../node/ssh/sshError';
 import type { DeviceRegistry } from './devices';
 import { ModelDocument } from './modelDocument';
 import type { ModelEditorProvider } from './modelEditorProvider';
+import { pickModel } from './pickModel';
 
 /** Options that make the command scriptable (tests): no pickers, no trust prompt unless unknown. */
 export interface ProfileCommandOptions {
@@ -35,7 +36,7 @@ export async function profileOnDeviceCommand(
 ): Promise<DeviceProfileJson | undefined> {
   const host = typeof hostArg === 'string' ? hostArg : await pickHost(registry);
   if (!host) return undefined;
-  const model = uri instanceof vscode.Uri ? uri : (provider.activeSession?.document.uri ?? (await pickModel()));
+  const model = uri instanceof vscode.Uri ? uri : (provider.activeSession?.document.uri ?? (await pickModel('EdgeCut: Profile on Device', 'Model to profile')));
   if (!model) return undefined;
   const doc = await ModelDocument.open(model);
   const secretKey = `edgecut.password.${host}`;
@@ -138,10 +139,4 @@ export async function addDeviceCommand(registry: DeviceRegistry): Promise<string
   if (!host) return undefined;
   await registry.add(host.trim());
   return host.trim();
-}
-
-async function pickModel(): Promise<vscode.Uri | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 200);
-  const pick = await vscode.window.showQuickPick(files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { title: 'EdgeCut: Profile on Device', placeHolder: 'Model to profile' });
-  return pick?.uri;
 }

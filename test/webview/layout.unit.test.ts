@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { ModelView } from '../../src/protocol';
 import { linearChains, COLLAPSE_ABOVE } from '../../webview/collapse';
-import { fallbackLayout } from '../../webview/layout';
+import { layeredLayout as fallbackLayout } from '../../src/core/view/layeredLayout';
 
 const chainModel = (n: number, branchEvery = 0): ModelView => {
   const layers = Array.from({ length: n }, (_, id) => ({ id, name: `l${id}`, op: 'Conv', ops: ['Conv'], inputShapes: [], outputShape: '1', macs: 0, params: 0, outputBytes: 4 }));

@@ -1,25 +1,23 @@
 import type { ModelPlan } from '../plan/plan';
-import { escapeHtml, fmtBytes, fmtMs } from './escape';
+import { fmtBytes, fmtMs } from '../format';
+import { layeredLayout } from '../view/layeredLayout';
+import { escapeHtml } from './escape';
 import { serializationMs, type NetworkLink } from '../plan/network';
 
 const W = 170;
 const H = 38;
-const GAP_X = 24;
 const GAP_Y = 34;
 
-/** Rows by longest path from the inputs (a plain layered layout for the offline report). */
+/** Layer positions for the offline report (the webview's instant layered layout). */
 export function layeredPositions(m: ModelPlan): { x: number; y: number }[] {
-  const depth = m.graph.layers.map(() => 0);
-  for (const l of m.graph.layers) for (const p of l.inputs) depth[l.id] = Math.max(depth[l.id] ?? 0, (depth[p] ?? 0) + 1);
-  const rows = new Map<number, number[]>();
-  for (const l of m.graph.layers) rows.set(depth[l.id] ?? 0, [...(rows.get(depth[l.id] ?? 0) ?? []), l.id]);
-  const widest = Math.max(...[...rows.values()].map((r) => r.length));
-  const pos = m.graph.layers.map(() => ({ x: 0, y: 0 }));
-  for (const [d, ids] of rows) {
-    const offset = ((widest - ids.length) * (W + GAP_X)) / 2;
-    ids.forEach((id, i) => (pos[id] = { x: 10 + offset + i * (W + GAP_X), y: 10 + d * (H + GAP_Y) }));
-  }
-  return pos;
+  const layout = layeredLayout({
+    nodes: m.graph.layers.map((l) => ({ id: `l${l.id}`, width: W, height: H })),
+    edges: m.graph.layers.flatMap((l) => l.inputs.map((p) => ({ id: `${p}>${l.id}`, source: `l${p}`, target: `l${l.id}` }))),
+  });
+  return m.graph.layers.map((l) => {
+    const p = layout.positions[`l${l.id}`] ?? { x: 0, y: 0 };
+    return { x: p.x + 10, y: p.y + 10 };
+  });
 }
 
 /** The layer graph coloured by placement for one head set, cut edges marked with bytes and ms. */

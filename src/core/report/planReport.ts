@@ -1,7 +1,8 @@
 import { latencyOf } from '../plan/cut';
 import { displayCut } from '../plan/displayCut';
 import { STRATEGY_NAMES, type Plan } from '../plan/plan';
-import { escapeHtml, fmtMs } from './escape';
+import { fmtMs } from '../format';
+import { escapeHtml } from './escape';
 import { graphSvg } from './graphSvg';
 import { timelineSvg } from './timelineSvg';
 

@@ -1,6 +1,7 @@
 import { STAGES } from '../plan/flowShop';
 import type { Plan, StrategyName } from '../plan/plan';
-import { escapeHtml, fmtMs } from './escape';
+import { fmtMs } from '../format';
+import { escapeHtml } from './escape';
 
 /** Device / uplink / server / downlink lanes with one bar per job stage. */
 export function timelineSvg(plan: Plan, strategy: StrategyName, width = 900): string {

@@ -22,8 +22,7 @@ export function bindGraphInputs(
   warnings: string[],
 ): DimBindings {
   const dims = new Map<string, number>();
-  const known = new Set<string>();
-  for (const input of graph.inputs) for (const d of input.dims ?? []) if (typeof d === 'string') known.add(d);
+  const known = symbolicDims(graph);
   for (const [name, value] of Object.entries(given)) {
     if (!known.has(name)) {
       const list = known.size ? `its symbolic dims are ${[...known].map((k) => `'${k}'`).join(', ')}` : 'it has none';
@@ -60,6 +59,17 @@ export function bindGraphInputs(
     shapes.set(input.name, complete ? shape : undefined);
   }
   return { shapes, dims };
+}
+
+/** The symbolic dim names of a graph's inputs. */
+export function symbolicDims(graph: OnnxGraph): Set<string> {
+  return new Set(graph.inputs.flatMap((i) => (i.dims ?? []).filter((d): d is string => typeof d === 'string')));
+}
+
+/** The bindings that name one of this graph's symbolic dims (one `--dim` list serves several models). */
+export function dimsKnownTo(graph: OnnxGraph, dims: Readonly<Record<string, number>>): Record<string, number> {
+  const known = symbolicDims(graph);
+  return Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k)));
 }
 
 /**

@@ -1,9 +1,10 @@
 // Step 4 measurements on the testbed (root only), bundled by bench/deviceAccuracy.mjs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { cpus } from 'node:os';
 import { runCli } from '../src/cli/main';
-import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
-import { profileSamples } from '../src/core/predictor/profileSamples';
+import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
+import { profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
 
@@ -24,7 +25,9 @@ async function cli(argv: string[]): Promise<{ code: number; err: string; out: st
 }
 
 export async function measure(models: readonly ModelInput[], log: (l: string) => void) {
-  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
+  // One dedicated core (pinned, not a quota): busy threads then time-share it evenly instead of
+  // throttling the model in bursts, which made loaded per-layer times bimodal.
+  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1, deviceCores: String(cpus().length - 1) });
   // Profiles are kept under bench/.work/ so the predictor can be studied without re-measuring.
   const work = path.join(__dirname, '.work', 'device-profiles');
   mkdirSync(work, { recursive: true });
@@ -50,21 +53,24 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
   }
 }
 
-/** Leave-one-model-out: fit on the others, predict the left-out model's idle whole-model time. */
+/** Two exports of one network (resnet18 and its dynamo export) are one model for leave-one-out. */
+const family = (model: string): string => model.replace(/\.dynamo(?=\.onnx$)/, '');
+
+/** Leave-one-model-out: fit on the others (and not on another export of the same network),
+ *  predict the left-out model's idle whole-model time. */
 export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[]) {
   const all = profiles.flatMap((p) => profileSamples(p.profile));
+  const sessions = profiles.flatMap((p) => profileSessions(p.profile));
   const idle = profiles.map((p) => p.profile.loads[0]).filter((l) => l !== undefined);
   const baseline = { busyThreads: 0, cpuUtilisation: idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length, freeMemoryGB: idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 };
-  const { report } = fitPredictor('bench', all, baseline);
+  const { report, predictor } = fitPredictor('bench', all, baseline, sessions);
   const lomo = profiles.map(({ model, profile }) => {
-    const { predictor } = fitPredictor('bench', all.filter((s) => s.model !== model), baseline);
-    const run = profile.loads[0];
-    const predicted = (run?.layers ?? []).reduce((s, l) => s + predictLayer(predictor, profile.layerFeatures[l.id] as never, { busyThreads: 0, cpuUtilisation: run?.cpuUtilisation ?? 0, freeMemoryGB: (run?.freeMemoryBytes ?? 0) / 1e9 }), 0);
-    const measured = run?.wholeModelMs.median ?? 0;
-    const layerSum = (run?.layers ?? []).reduce((s, l) => s + l.ms, 0);
-    return { model, measured, layerSum, predicted, errorPct: (100 * (predicted - measured)) / measured };
+    const siblings = profiles.map((p) => p.model).filter((m) => m !== model && family(m) === family(model));
+    const r = leaveOut(model, 'bench', all, baseline, sessions, siblings);
+    const layerSum = (profile.loads[0]?.layers ?? []).reduce((s, l) => s + l.ms, 0);
+    return { model, measured: r.measuredMs, layerSum, predicted: r.predictedMs, errorPct: r.errorPct };
   });
-  return { perClass: report.perClass, lomo };
+  return { perClass: report.perClass, overheadPerLayerMs: predictor.overheadPerLayerMs ?? 0, lomo };
 }
 
 // Run as a script (node --require tsx/cjs --import tsx/esm bench/deviceCore.ts MODELS_JSON): the testbed spawns

@@ -47,17 +47,16 @@ function sshdConfig(dir: string, s: SshdSpec): string {
 
 /**
  * Starts sshd in its namespace with a private /run (Debian's sshd insists on /run/sshd, and the
- * host's /run must stay untouched). With `cgroupProcs`, the shell joins that cgroup before it
- * execs, so sshd and every session it forks are capped from the first instruction.
+ * host's /run must stay untouched). With `enter`, sshd starts through it (the device's cgroup and
+ * cores), so sshd and every session it forks are capped from the first instruction.
  */
-export async function startSshd(dir: string, s: SshdSpec, cgroupProcs?: string): Promise<ChildProcess> {
+export async function startSshd(dir: string, s: SshdSpec, enter?: (argv: string[]) => string[]): Promise<ChildProcess> {
   const config = path.join(dir, `sshd_${s.role}_config`);
   await writeFile(config, sshdConfig(dir, s));
   const inner = `mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/sshd && exec /usr/sbin/sshd -D -e -f '${config}'`;
   const argv = ['ip', 'netns', 'exec', s.nsName, 'unshare', '-m', 'sh', '-c', inner];
-  const child = cgroupProcs
-    ? spawn('sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroupProcs, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(argv[0] ?? 'ip', argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const full = enter ? enter(argv) : argv;
+  const child = spawn(full[0] ?? 'ip', full.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = createWriteStream(path.join(dir, `sshd_${s.role}.log`));
   child.stderr?.pipe(log);
   await waitForLines(child, /Server listening on \S+ port \d+/g, s.listen.length, `sshd (${s.role})`);

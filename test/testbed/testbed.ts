@@ -42,6 +42,9 @@ export interface TestbedOptions {
   delayMs?: number;
   /** CPU cap of the device in CPUs (0.25 = a quarter of one core); unset: no cap */
   deviceCpu?: number;
+  /** CPU list (taskset) the device's processes are pinned to, e.g. '1': a dedicated core, so its
+   *  threads time-share one core instead of being throttled in bursts by the quota; unset: any */
+  deviceCores?: string;
   /** server ports the device reaches through the delay proxy, besides the server's sshd */
   delayedPorts?: string;
 }
@@ -50,7 +53,7 @@ export interface Testbed {
   prefix: string;
   device: HostInfo;
   server: HostInfo;
-  options: Required<Omit<TestbedOptions, 'deviceCpu'>>;
+  options: Required<Omit<TestbedOptions, 'deviceCpu' | 'deviceCores'>>;
   /** Both hosts' keys under every address and port they answer on. */
   knownHostsFile: string;
   /** The same entries, hashed (`ssh-keygen -H`), for tests of hashed known_hosts handling. */
@@ -143,7 +146,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   const l = layoutFor(freshPrefix());
   track(l.prefix);
   try {
-    return await build(l, { ...DEFAULTS, ...withoutUndefined(opts) }, opts.deviceCpu);
+    const { deviceCpu, deviceCores, ...rest } = opts;
+    return await build(l, { ...DEFAULTS, ...withoutUndefined(rest) }, deviceCpu, deviceCores);
   } catch (e) {
     removeTestbed(l.prefix);
     untrack(l.prefix);
@@ -155,21 +159,27 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** In a namespace; on the device, inside its cgroup first (the shell joins it, then execs). */
-function nsArgv(l: Layout, ns: HostName, argv: string[]): string[] {
-  const inNs = ['ip', 'netns', 'exec', ns === 'device' ? l.nsDevice : l.nsServer, ...argv];
-  if (ns === 'server') return inNs;
-  return ['sh', '-c', 'echo $$ > "$0" && exec "$@"', path.join(l.cgroup, 'cgroup.procs'), ...inNs];
+/** The device's way in: join its cgroup, then (pinned) exec under taskset; the shell joins
+ *  first, so the command is capped from its first instruction. */
+export function deviceEntry(cgroup: string, cores: string | undefined, argv: string[]): string[] {
+  const pin = cores ? ['taskset', '-c', cores] : [];
+  return ['sh', '-c', 'echo $$ > "$0" && exec "$@"', path.join(cgroup, 'cgroup.procs'), ...pin, ...argv];
 }
 
-function spawnIn(l: Layout, ns: HostName, argv: string[]): ChildProcess {
-  const full = nsArgv(l, ns, argv);
+/** In a namespace; on the device, inside its cgroup (and on its cores) first. */
+function nsArgv(l: Layout, ns: HostName, argv: string[], cores: string | undefined): string[] {
+  const inNs = ['ip', 'netns', 'exec', ns === 'device' ? l.nsDevice : l.nsServer, ...argv];
+  return ns === 'server' ? inNs : deviceEntry(l.cgroup, cores, inNs);
+}
+
+function spawnIn(l: Layout, ns: HostName, argv: string[], cores: string | undefined): ChildProcess {
+  const full = nsArgv(l, ns, argv, cores);
   return spawn(full[0] ?? 'false', full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function runIn(l: Layout, ns: HostName, argv: string[]): Promise<RunResult> {
+function runIn(l: Layout, ns: HostName, argv: string[], cores: string | undefined): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnIn(l, ns, argv);
+    const child = spawnIn(l, ns, argv, cores);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -207,7 +217,7 @@ async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Pr
   }));
 }
 
-async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undefined): Promise<Testbed> {
+async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undefined, cores: string | undefined): Promise<Testbed> {
   await mkdir(l.dir, { recursive: true, mode: 0o700 });
   await writeFile(path.join(l.dir, 'owner.pid'), String(process.pid));
   const a = await pickAddressing();
@@ -221,7 +231,7 @@ async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undef
   const serverKey = await makeKey(path.join(l.dir, 'server_host_ed25519'), 'edgecut-testbed-server');
   const deviceListen = [a.rootDevice.device, a.deviceServer.device];
   const serverListen = [a.rootServer.server, a.deviceServer.server];
-  await startSshd(l.dir, { role: 'device', nsName: l.nsDevice, port: 22, listen: deviceListen }, path.join(l.cgroup, 'cgroup.procs'));
+  await startSshd(l.dir, { role: 'device', nsName: l.nsDevice, port: 22, listen: deviceListen }, (argv) => deviceEntry(l.cgroup, cores, argv));
   await startSshd(l.dir, { role: 'server', nsName: l.nsServer, port: SERVER_SSH_PORT, listen: serverListen });
   await startProxies(l, a, o);
   const known = await writeKnownHosts(l.dir, [
@@ -240,8 +250,8 @@ async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undef
     identityFile,
     user: userInfo().username,
     dir: l.dir,
-    run: (ns, argv) => runIn(l, ns, argv),
-    spawn: (ns, argv) => spawnIn(l, ns, argv),
+    run: (ns, argv) => runIn(l, ns, argv, cores),
+    spawn: (ns, argv) => spawnIn(l, ns, argv, cores),
     setDeviceCpu: (fraction) => writeCpuCap(l.cgroup, fraction),
     cutDevice: async () => void (await cmd(['ip', 'link', 'set', l.rootDevice.a, 'down'])),
     restoreDevice: async () => {

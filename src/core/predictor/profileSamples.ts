@@ -9,8 +9,18 @@ export interface ProfileForFit {
     readonly load: number;
     readonly cpuUtilisation: number;
     readonly freeMemoryBytes: number;
+    readonly wholeModelMs?: { readonly median: number };
     readonly layers: readonly { readonly id: number; readonly ms: number }[];
   }[];
+}
+
+/** One whole-model measurement: what the layers add up to and what the session took. */
+export interface Session {
+  readonly model: string;
+  readonly busyThreads: number;
+  readonly layers: number;
+  readonly layerSumMs: number;
+  readonly wholeMs: number;
 }
 
 /** One training sample per measured layer and load level. */
@@ -21,5 +31,11 @@ export function profileSamples(p: ProfileForFit): Sample[] {
       const load = { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9, busyThreads: run.load };
       return features ? [{ model: p.model, features, load, ms: l.ms }] : [];
     }),
+  );
+}
+
+export function profileSessions(p: ProfileForFit): Session[] {
+  return p.loads.flatMap((run) =>
+    run.wholeModelMs ? [{ model: p.model, busyThreads: run.load, layers: run.layers.length, layerSumMs: run.layers.reduce((s, l) => s + l.ms, 0), wholeMs: run.wholeModelMs.median }] : [],
   );
 }

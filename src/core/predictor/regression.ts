@@ -1,6 +1,7 @@
 /**
  * Ridge least squares on standardised features: small, dependency-free, deterministic.
- * Solves (XᵀX + λI)w = Xᵀy by Gaussian elimination with partial pivoting.
+ * Solves (XᵀWX + λI)w = XᵀWy (W: optional sample weights) by Gaussian elimination with
+ * partial pivoting.
  */
 export interface LinearFit {
   readonly weights: readonly number[];
@@ -9,15 +10,17 @@ export interface LinearFit {
   readonly scales: readonly number[];
 }
 
-export function fitLinear(rows: readonly (readonly number[])[], y: readonly number[], lambda = 1e-6): LinearFit {
+export function fitLinear(rows: readonly (readonly number[])[], y: readonly number[], lambda = 1e-6, sampleWeights?: readonly number[]): LinearFit {
   const d = rows[0]?.length ?? 0;
-  const n = rows.length;
-  const means = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + (r[j] as number), 0) / Math.max(1, n));
-  const scales = Array.from({ length: d }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + ((r[j] as number) - (means[j] as number)) ** 2, 0) / Math.max(1, n)) || 1);
+  const w = (k: number): number => sampleWeights?.[k] ?? 1;
+  const total = rows.reduce((s, _, k) => s + w(k), 0) || 1;
+  const means = Array.from({ length: d }, (_, j) => rows.reduce((s, r, k) => s + w(k) * (r[j] as number), 0) / total);
+  const scales = Array.from({ length: d }, (_, j) => Math.sqrt(rows.reduce((s, r, k) => s + w(k) * ((r[j] as number) - (means[j] as number)) ** 2, 0) / total) || 1);
   const z = rows.map((r) => r.map((v, j) => (v - (means[j] as number)) / (scales[j] as number)));
-  const yMean = y.reduce((s, v) => s + v, 0) / Math.max(1, n);
-  const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => z.reduce((s, r) => s + (r[i] as number) * (r[j] as number), 0) + (i === j ? lambda * n : 0)));
-  const b = Array.from({ length: d }, (_, i) => z.reduce((s, r, k) => s + (r[i] as number) * ((y[k] as number) - yMean), 0));
+  const yMean = y.reduce((s, v, k) => s + w(k) * v, 0) / total;
+  const ridge = lambda * total;
+  const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => z.reduce((s, r, k) => s + w(k) * (r[i] as number) * (r[j] as number), 0) + (i === j ? ridge : 0)));
+  const b = Array.from({ length: d }, (_, i) => z.reduce((s, r, k) => s + w(k) * (r[i] as number) * ((y[k] as number) - yMean), 0));
   return { weights: solve(a, b), bias: yMean, means, scales };
 }
 
@@ -53,4 +56,34 @@ export function rSquared(observed: readonly number[], predicted: readonly number
   const ssTot = observed.reduce((s, v) => s + (v - mean) ** 2, 0);
   const ssRes = observed.reduce((s, v, i) => s + (v - (predicted[i] ?? 0)) ** 2, 0);
   return ssTot > 0 ? 1 - ssRes / ssTot : 1;
+}
+
+/**
+ * Non-negative least squares (Lawson–Hanson's problem, solved by cyclic coordinate descent on
+ * the normal equations) with a non-negative intercept: every term can only add time, so a
+ * layer far outside the training range is not predicted by a difference of large terms.
+ */
+export function fitNonNegative(rows: readonly (readonly number[])[], y: readonly number[], sampleWeights?: readonly number[], sweeps = 500): LinearFit {
+  const d = (rows[0]?.length ?? 0) + 1;
+  const w = (k: number): number => sampleWeights?.[k] ?? 1;
+  const x = rows.map((r) => [...r, 1]);
+  const scales = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((s, r, k) => s + w(k) * (r[j] as number) ** 2, 0) / Math.max(1, x.length)) || 1);
+  const z = x.map((r) => r.map((v, j) => v / (scales[j] as number)));
+  const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => z.reduce((s, r, k) => s + w(k) * (r[i] as number) * (r[j] as number), 0)));
+  const b = Array.from({ length: d }, (_, i) => z.reduce((s, r, k) => s + w(k) * (r[i] as number) * (y[k] as number), 0));
+  const c = new Array<number>(d).fill(0);
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    let moved = 0;
+    for (let j = 0; j < d; j++) {
+      const ajj = a[j]?.[j] ?? 0;
+      if (ajj <= 0) continue;
+      const grad = (a[j] as number[]).reduce((s, v, k) => s + v * (c[k] as number), 0) - (b[j] as number);
+      const next = Math.max(0, (c[j] as number) - grad / ajj);
+      moved = Math.max(moved, Math.abs(next - (c[j] as number)));
+      c[j] = next;
+    }
+    if (moved < 1e-12) break;
+  }
+  // As a LinearFit: no centring, the intercept term's weight is the bias.
+  return { weights: c.slice(0, d - 1), bias: (c[d - 1] as number) / (scales[d - 1] as number), means: new Array<number>(d - 1).fill(0), scales: scales.slice(0, d - 1) };
 }

@@ -19,7 +19,7 @@ export function layerLatencies(profile: ComputeProfile, analysis: ModelAnalysis)
         );
       }
       const ms = layers.map(() => 0);
-      for (const l of profile.layers) ms[l.id] = l.ms;
+      for (const l of profile.layers) ms[l.id] = l.ms + (profile.overheadPerLayerMs ?? 0);
       return ms;
     }
     case 'predictor': {

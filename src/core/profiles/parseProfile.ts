@@ -51,7 +51,10 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
         return { id: l.id, ms: l.ms };
       });
       const layerCount = typeof value.layerCount === 'number' ? value.layerCount : parsed.length;
-      return { kind: 'measured', name, description, layerCount, layers: parsed };
+      const whole = isObject(value.wholeModelMs) && typeof value.wholeModelMs.median === 'number' ? value.wholeModelMs.median : undefined;
+      const layerSum = parsed.reduce((s, l) => s + l.ms, 0);
+      const overheadPerLayerMs = whole !== undefined && parsed.length > 0 ? Math.max(0, whole - layerSum) / parsed.length : 0;
+      return { kind: 'measured', name, description, layerCount, layers: parsed, overheadPerLayerMs };
     }
     case 'predictor': {
       const classes = value.classes;

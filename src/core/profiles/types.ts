@@ -41,6 +41,11 @@ export interface MeasuredProfile {
   /** Layer count of the model it was measured on, to catch a mismatched model. */
   readonly layerCount: number;
   readonly layers: readonly { readonly id: number; readonly ms: number }[];
+  /**
+   * The session's own time, spread over the layers: whole-model median minus the layers' sum,
+   * per layer (ONNX Runtime's per-node times leave the executor between nodes out). 0 if unknown.
+   */
+  readonly overheadPerLayerMs?: number;
 }
 
 /** A fitted per-op-type regression (`edgecut fit`): predicts models never profiled. */

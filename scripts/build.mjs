@@ -69,6 +69,13 @@ await Promise.all([
     sourcemap: false,
     external: ['onnxruntime-node'],
   }),
+  // The two halves of a deployment bundle (edgecut bundle copies them into device/ and server/).
+  ...[
+    ['src/node/runtime/deviceMain.ts', 'dist/runtime/runner.js'],
+    ['src/node/serve/serverMain.ts', 'dist/runtime/server.js'],
+  ].map(([entry, outfile]) =>
+    build({ ...common, entryPoints: [entry], outfile, platform: 'node', format: 'cjs', target: 'node18', sourcemap: false, external: ['onnxruntime-node'] }),
+  ),
 ]);
 
 // Codicons ship with the extension (no remote fonts in the webview).

@@ -1,5 +1,5 @@
 import type * as DeviceCommands from './deviceCommands';
-import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE, SERVE_USAGE, SPLIT_USAGE } from './usage';
+import { FIT_USAGE, INSPECT_USAGE, NETPROBE_USAGE, PLAN_USAGE, PROFILE_USAGE, SERVE_USAGE, SPLIT_USAGE, BUNDLE_USAGE, DEPLOY_USAGE, UNDEPLOY_USAGE } from './usage';
 import { processOutput, type Output } from './output';
 
 /**
@@ -32,6 +32,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fit: async () => deviceCommands().fitCommand,
   split: async () => deviceCommands().splitCommand,
   serve: async () => deviceCommands().serveCommand,
+  bundle: async () => deviceCommands().bundleCommand,
+  deploy: async () => deviceCommands().deployCommand,
+  undeploy: async () => deviceCommands().undeployCommand,
 };
 
 const USAGE = `EdgeCut: plan and deploy split DNN inference between a device and a server.
@@ -44,6 +47,9 @@ usage:
   ${FIT_USAGE}
   ${SPLIT_USAGE}
   ${SERVE_USAGE}
+  ${BUNDLE_USAGE}
+  ${DEPLOY_USAGE}
+  ${UNDEPLOY_USAGE}
 `;
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input, 1 internal error). */

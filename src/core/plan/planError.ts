@@ -1,4 +1,4 @@
-export type PlanErrorReason = 'bad-network' | 'bad-profile' | 'unknown-preset' | 'profile-mismatch' | 'bad-jobs' | 'unknown-shapes';
+export type PlanErrorReason = 'bad-network' | 'bad-profile' | 'unknown-preset' | 'profile-mismatch' | 'bad-jobs' | 'unknown-shapes' | 'bad-plan';
 
 /** The planner's error: a machine-readable reason and a message the user can act on. */
 export class PlanError extends Error {

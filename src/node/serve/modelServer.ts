@@ -13,7 +13,31 @@ export interface ServerOptions {
   /** Requests larger than this are refused with 413 (default 256 MiB). */
   readonly maxBodyBytes?: number;
   readonly threads?: number;
+  /** ONNX Runtime graph optimisation; 'disabled' runs the graph as `edgecut profile` measured it. */
+  readonly optimization?: 'disabled' | 'all';
+  /** Inferences run at once (default 1: the server is one stage of the flow shop, FIFO). */
+  readonly concurrency?: number;
   readonly log?: (line: string) => void;
+}
+
+/** Server clock (epoch ms, sub-ms) for the timing a response reports. */
+export const serverNow = (): number => performance.timeOrigin + performance.now();
+
+/** Runs tasks at most `limit` at a time, in arrival order. */
+class RunQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 export interface RunningServer {
@@ -31,7 +55,9 @@ const ARRAYS: Record<string, new (b: ArrayBuffer) => ArrayLike<unknown>> = {
 /**
  * EdgeCut's embedded server half: the KServe v2 inference protocol over HTTP (health, model
  * readiness and metadata, infer with JSON or binary tensors), ONNX Runtime underneath, body
- * size limits and 4xx answers for malformed requests.
+ * size limits and 4xx answers for malformed requests. Each infer response carries the server's
+ * timing (`parameters.edgecut_timing`: received, start, end on the server clock) and every
+ * response an `x-edgecut-time` header, so a device can place the server stage on its timeline.
  */
 export async function startModelServer(o: ServerOptions): Promise<RunningServer> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -42,11 +68,14 @@ export async function startModelServer(o: ServerOptions): Promise<RunningServer>
   if (files.length === 0) throw new KsError(500, `${folder} holds no .onnx model`);
   const sessions = new Map<string, Ort.InferenceSession>();
   for (const f of files) {
-    sessions.set(f.replace(/\.onnx$/, ''), await ort.InferenceSession.create(path.join(folder, f), { executionProviders: ['cpu'], intraOpNumThreads: o.threads ?? 0 }));
+    const options = { executionProviders: ['cpu'], intraOpNumThreads: o.threads ?? 0, graphOptimizationLevel: o.optimization ?? 'all' } as const;
+    sessions.set(f.replace(/\.onnx$/, ''), await ort.InferenceSession.create(path.join(folder, f), options));
   }
   const limit = o.maxBodyBytes ?? 256 * 1024 * 1024;
+  const queue = new RunQueue(Math.max(1, o.concurrency ?? 1));
   const server = http.createServer((req, res) => {
-    handle(req, res, sessions, ort, limit).catch((e: unknown) => reply(res, e instanceof KsError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) }));
+    res.setHeader('x-edgecut-time', serverNow().toFixed(3));
+    handle(req, res, sessions, ort, limit, queue).catch((e: unknown) => reply(res, e instanceof KsError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) }));
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(o.port ?? 8000, o.host ?? '127.0.0.1', resolve));
@@ -56,14 +85,16 @@ export async function startModelServer(o: ServerOptions): Promise<RunningServer>
     port,
     models: [...sessions.keys()],
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections would hold close() open: end them with it.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       for (const s of sessions.values()) await s.release();
     },
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessions: ReadonlyMap<string, Ort.InferenceSession>, ort: typeof Ort, limit: number): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessions: ReadonlyMap<string, Ort.InferenceSession>, ort: typeof Ort, limit: number, queue: RunQueue): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
   const parts = url.pathname.split('/').filter(Boolean);
   if (parts[0] !== 'v2') throw new KsError(404, `no route ${url.pathname}`);
@@ -79,6 +110,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessi
   if (!(tail.length === 1 && tail[0] === 'infer')) throw new KsError(404, `no route ${url.pathname}`);
   if (req.method !== 'POST') throw new KsError(405, 'infer takes POST');
   const body = await readBody(req, limit);
+  const received = serverNow();
   const headerLength = req.headers[HEADER_LENGTH] === undefined ? undefined : Number(req.headers[HEADER_LENGTH]);
   const request = decodeRequest(body, headerLength);
   const feeds: Record<string, Ort.Tensor> = {};
@@ -92,11 +124,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessi
   const missing = session.inputNames.filter((n) => !feeds[n]);
   if (missing.length) throw new KsError(400, `missing input(s) ${missing.join(', ')}`);
   let results: Ort.InferenceSession.ReturnType;
+  let start = 0;
   try {
-    results = await session.run(feeds);
+    results = await queue.run(() => {
+      start = serverNow();
+      return session.run(feeds);
+    });
   } catch (e) {
     throw new KsError(400, `inference failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const end = serverNow();
   const wanted = request.outputs ?? session.outputNames;
   const outputs: KsTensor[] = wanted.map((n) => {
     const r = results[n];
@@ -104,7 +141,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessi
     const data = r.data as ArrayLike<number> & { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
     return { name: n, datatype: KS_TYPE[r.type] ?? 'FP32', shape: r.dims, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   });
-  const enc = encodeTensors('outputs', outputs, request.binaryOutputs, { model_name: name, ...(request.id ? { id: request.id } : {}) });
+  const timing = { received, start, end };
+  const enc = encodeTensors('outputs', outputs, request.binaryOutputs, { model_name: name, ...(request.id ? { id: request.id } : {}), parameters: { edgecut_timing: timing } });
   const headers: http.OutgoingHttpHeaders = { 'content-type': enc.headerLength === undefined ? 'application/json' : 'application/octet-stream', 'content-length': enc.body.length };
   if (enc.headerLength !== undefined) headers[HEADER_LENGTH] = enc.headerLength;
   res.writeHead(200, headers).end(enc.body);

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeBundle } from '../node/bundle/writeBundle';
+import { deploy, undeploy } from '../node/deploy/deploy';
+import { packageRoot } from '../node/packageRoot';
+import { checkKnown, parseArgs, UsageError } from './args';
+import { BUNDLE_OPTIONS, bundleInputs, runtimeOptions } from './bundleCommand';
+import { deployTable } from './deployTable';
+import type { Output } from './output';
+import { terminalPrompt } from './prompt';
+import { DEPLOY_USAGE, UNDEPLOY_USAGE } from './usage';
+
+const SSH_OPTIONS = ['device', 'server', 'identity', 'known-hosts'];
+
+function sshOptions(args: ReturnType<typeof parseArgs>) {
+  const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
+  return {
+    identity: opt('identity'),
+    knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
+    acceptNewHostKey: args.flags.has('accept-new-host-key'),
+    prompt: terminalPrompt,
+  };
+}
+
+/** `edgecut deploy`: bundle a plan, put both halves on their hosts, start, smoke-test. */
+export async function deployCommand(argv: readonly string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, new Set([...BUNDLE_OPTIONS, ...SSH_OPTIONS, 'server-address', 'port', 'jobs', 'json']));
+  checkKnown(args, ['accept-new-host-key', 'json'], 'deploy');
+  const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
+  const device = opt('device');
+  const server = opt('server');
+  if (!device || !server || args.positional.length) throw new UsageError(`usage: ${DEPLOY_USAGE}`);
+  const { plan, modelFiles, strategy } = bundleInputs(args);
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'edgecut-bundle-'));
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    const bundle = path.join(stage, 'bundle');
+    await writeBundle({ plan, modelFiles, strategy, out: bundle, ...runtimeOptions(args) });
+    const r = await deploy({
+      bundle,
+      device,
+      server,
+      serverAddress: opt('server-address'),
+      port: opt('port') ? Number(opt('port')) : undefined,
+      jobs: opt('jobs') !== undefined ? Number(opt('jobs')) : undefined,
+      extensionRoot: packageRoot(),
+      signal: controller.signal,
+      progress: (m) => out.stderr(`${m}\n`),
+      ...sshOptions(args),
+    });
+    if (args.flags.has('json')) out.stdout(`${JSON.stringify({ id: r.id, server: r.serverUrl, strategy, predictedMakespanMs: plan.strategies[strategy].makespanMs, report: r.report }, null, 2)}\n`);
+    else out.stdout(`deployed ${r.id}: server ${r.serverUrl}\n${r.report ? deployTable(r.report, plan.strategies[strategy].makespanMs) : ''}`);
+    const failed = r.report && (r.report.duplicates > 0 || (r.report.verified && r.report.verified.maxRelativeDifference > 1e-4));
+    return failed ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** `edgecut undeploy`: stop the server and remove every deployment from both hosts. */
+export async function undeployCommand(argv: readonly string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, new Set(SSH_OPTIONS));
+  checkKnown(args, ['accept-new-host-key'], 'undeploy');
+  const device = args.options.get('device')?.at(-1);
+  const server = args.options.get('server')?.at(-1);
+  if (!device || !server || args.positional.length) throw new UsageError(`usage: ${UNDEPLOY_USAGE}`);
+  await undeploy({ device, server, progress: (m) => out.stderr(`${m}\n`), ...sshOptions(args) });
+  out.stdout(`removed EdgeCut's deployment from ${device} and ${server}\n`);
+  return 0;
+}

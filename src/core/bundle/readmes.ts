@@ -1,0 +1,56 @@
+import type { BundleManifest } from './manifest';
+
+const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+
+/** The README of each half of a bundle: what is in it and the one command that runs it. */
+export function bundleReadmes(m: BundleManifest): Record<'device' | 'server' | 'triton', string> {
+  const kinds = m.jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [j.kind]: (acc[j.kind] ?? 0) + 1 }), {});
+  const mix = Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  const tails = [...m.cuts.map((c) => c.tail), ...m.models.flatMap((x) => (x.remote ? [x.remote] : []))];
+  const device = `# EdgeCut device half (${m.strategy})
+
+Runs ${m.jobs.length} job(s) (${mix}) in the planned order: the device computes each job's head
+while the previous job's cut tensors travel to the server on one pipelined connection.
+Predicted makespan: ${fmt(m.predicted.makespanMs)} over ${m.network.name} (${m.network.upMbps} Mbit/s up, ${m.network.downMbps} down, ${m.network.rttMs} ms RTT).
+
+Run (Node 18+; \`npm install\` fetches ONNX Runtime, or deploy with \`edgecut deploy\`, which brings it offline):
+
+    npm install
+    ORT_DISABLE_TELEMETRY=1 node runner.js --server SERVER:8000 [--jobs N] [--verify] [--report report.json]
+
+It prints a JSON report: per-job device / uplink / server / downlink times (ms from the start),
+the makespan next to the prediction, and any job that fell back. If the server cannot be reached
+or dies mid-run, the jobs it has not answered run here with the whole model (\`models/*/full.onnx\`);
+every job's result is delivered once.
+
+- \`bundle.json\`: the jobs, cuts and predicted schedule.
+- \`models/MODEL/full.onnx\`: the whole model (local jobs, fallback).
+${m.cuts.map((c) => `- \`${c.head}\`: head of ${c.model} up to ${c.cutTensors.join(', ')}`).join('\n')}
+- ONNX Runtime runs with ${m.runtime.deviceThreads} thread(s) and graph optimisation \`${m.runtime.optimization}\`, as the device was profiled.
+`;
+  const server = `# EdgeCut server half
+
+The tails of the plan's cuts, served by EdgeCut's embedded KServe v2 (Open Inference Protocol)
+server with the binary tensor extension: \`/v2/health/ready\`, \`/v2/models/{name}/ready\`,
+\`/v2/models/{name}/infer\`. Requests over 256 MiB get 413, malformed ones 400.
+
+    npm install
+    ORT_DISABLE_TELEMETRY=1 node server.js --port 8000 [--host 0.0.0.0] [--threads N]
+
+Models: ${tails.map((t) => `\`${t}\``).join(', ') || '(none: every job runs on the device)'}.
+Inferences run one at a time in arrival order (the server is one stage of the planned pipeline).
+`;
+  const triton = `# Triton model repository
+
+The same tails for NVIDIA Triton Inference Server (ONNX Runtime backend), one folder each with
+\`config.pbtxt\` and \`1/model.onnx\`:
+
+    tritonserver --model-repository=$(pwd)
+
+Triton speaks the same KServe v2 protocol, so the device runner works against it unchanged
+(\`--server TRITON:8000\`). The halves keep the model's fixed batch of 1, so the configs give
+exact shapes without dynamic batching; export the model with a dynamic batch axis to get
+\`max_batch_size\` and \`dynamic_batching\`.
+`;
+  return { device, server, triton };
+}

@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import type { BundleManifest } from '../../core/bundle/manifest';
+import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
+
+/**
+ * The device half of a bundle (`node runner.js`): runs the planned jobs against the server half
+ * and prints a JSON report (per-job stage times, makespan, fallbacks). `--verify` re-runs every
+ * job with the whole model on the device and reports the largest relative difference.
+ *   node runner.js --server HOST:PORT [--jobs N] [--verify] [--report FILE]
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  process.env.ORT_DISABLE_TELEMETRY = '1';
+  const arg = (k: string): string | undefined => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const dir = __dirname;
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as BundleManifest;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node') as typeof Ort;
+  const serverArg = arg('server');
+  const [host, port] = serverArg ? [serverArg.slice(0, serverArg.lastIndexOf(':')), Number(serverArg.slice(serverArg.lastIndexOf(':') + 1))] : [];
+  const results = new Map<number, Record<string, Ort.Tensor>>();
+  const report = await runJobs({
+    manifest,
+    dir,
+    ort,
+    server: host && port ? { host, port } : undefined,
+    jobs: arg('jobs') ? Number(arg('jobs')) : undefined,
+    onResult: (job, outputs) => results.set(job, outputs),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  let verified: { jobs: number; maxRelativeDifference: number } | undefined;
+  if (argv.includes('--verify')) {
+    let worst = 0;
+    for (const j of report.jobs) {
+      const model = manifest.models.find((x) => x.name === j.model);
+      if (!model) continue;
+      const whole = await ort.InferenceSession.create(path.join(dir, model.full), { intraOpNumThreads: manifest.runtime.deviceThreads, graphOptimizationLevel: manifest.runtime.optimization });
+      const ref = await whole.run(syntheticFeeds(ort, model.inputs, j.job));
+      worst = Math.max(worst, relativeDifference(results.get(j.job) ?? {}, ref));
+    }
+    verified = { jobs: report.jobs.length, maxRelativeDifference: worst };
+  }
+  const doc = JSON.stringify({ ...report, verified });
+  const file = arg('report');
+  if (file) writeFileSync(file, doc);
+  process.stdout.write(`${doc}\n`);
+  return report.duplicates === 0 && report.jobs.length > 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`edgecut device runner: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,277 @@
+import * as path from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import type { BundleManifest, JobKind, ManifestTensor } from '../../core/bundle/manifest';
+import { decodeRequest, encodeTensors, HEADER_LENGTH, type KsDatatype, type KsTensor } from '../serve/kserveCodec';
+import { deviceNow, PipelinedClient, ServerGone } from './pipelinedClient';
+
+type Feeds = Record<string, Ort.Tensor>;
+type Span = readonly [number, number] | null;
+
+export interface JobRecord {
+  readonly job: number;
+  readonly model: string;
+  readonly planned: JobKind;
+  /** What actually ran: as planned, or the whole model on the device after the server failed. */
+  readonly ran: JobKind | 'fallback';
+  readonly device: Span;
+  readonly uplink: Span;
+  readonly server: Span;
+  readonly downlink: Span;
+  readonly doneMs: number;
+  readonly fallbackReason?: string;
+}
+
+export interface RunReport {
+  readonly strategy: string;
+  readonly jobs: readonly JobRecord[];
+  readonly makespanMs: number;
+  readonly predictedMakespanMs: number;
+  /** Server clock minus device clock, from the health checks (NTP-style, least-RTT sample). */
+  readonly clockOffsetMs: number;
+  /** Results handed over more than once (must be 0). */
+  readonly duplicates: number;
+  readonly notes: readonly string[];
+}
+
+export interface RunOptions {
+  readonly manifest: BundleManifest;
+  /** The device/ folder of a bundle. */
+  readonly dir: string;
+  readonly server?: { readonly host: string; readonly port: number };
+  readonly ort: typeof Ort;
+  /** Model inputs of job i (default: deterministic pseudo-random data). */
+  readonly inputs?: (job: number, model: string) => Feeds;
+  /** Called once per job with its outputs. */
+  readonly onResult?: (job: number, outputs: Feeds) => void;
+  /** How many jobs (cycles through the planned order; default: the plan's count). */
+  readonly jobs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+const ORT_OF: Record<string, string> = { FP32: 'float32', FP64: 'float64', INT64: 'int64', INT32: 'int32', INT16: 'int16', INT8: 'int8', UINT8: 'uint8', UINT16: 'uint16', BOOL: 'bool', FP16: 'float16' };
+const KS_OF: Record<string, KsDatatype> = Object.fromEntries(Object.entries(ORT_OF).map(([k, v]) => [v, k as KsDatatype]));
+
+/**
+ * Runs jobs as the plan scheduled them (JPS, Duan & Wu: a permutation flow shop): the device
+ * computes heads in the planned order while earlier jobs' cut tensors travel up one pipelined
+ * connection and the server computes tails in the same order. When the server cannot be reached
+ * or dies, every job not yet answered is finished on the device with the whole model, and each
+ * job's result is handed over exactly once.
+ */
+export async function runJobs(o: RunOptions): Promise<RunReport> {
+  const m = o.manifest;
+  const ort = o.ort;
+  const log = o.log ?? (() => undefined);
+  const notes: string[] = [];
+  const sessions = new Map<string, Promise<Ort.InferenceSession>>();
+  const session = (rel: string): Promise<Ort.InferenceSession> => {
+    let s = sessions.get(rel);
+    if (!s) {
+      s = ort.InferenceSession.create(path.join(o.dir, rel), { executionProviders: ['cpu'], intraOpNumThreads: m.runtime.deviceThreads, graphOptimizationLevel: m.runtime.optimization });
+      sessions.set(rel, s);
+    }
+    return s;
+  };
+  const count = o.jobs ?? m.jobs.length;
+  const plan = Array.from({ length: count }, (_, i) => ({ ...(m.jobs[i % m.jobs.length] as BundleManifest['jobs'][number]), job: i }));
+  // Load every session before the clock starts: the plan does not predict model loading.
+  for (const j of plan) {
+    const model = modelOf(m, j.model);
+    await session(model.full);
+    if (j.cut) await session(cutOf(m, j.cut).head);
+  }
+
+  let client: PipelinedClient | undefined;
+  let offset = 0;
+  let serverDown: string | undefined;
+  if (plan.some((j) => j.kind !== 'local')) {
+    if (!o.server) serverDown = 'no server was given';
+    else {
+      try {
+        client = await PipelinedClient.connect(o.server.host, o.server.port);
+        offset = await clockOffset(client);
+      } catch (e) {
+        serverDown = (e as Error).message;
+      }
+    }
+    if (serverDown) notes.push(`server unreachable (${serverDown}): every job runs on the device with the whole model`);
+  }
+
+  const inputsOf = o.inputs ?? ((job: number, model: string) => syntheticFeeds(ort, modelOf(m, model).inputs, job));
+  // Inputs exist before the clock starts (a camera frame would be waiting too).
+  const feedsOf = new Map(plan.map((j) => [j.job, inputsOf(j.job, j.model)]));
+  const records = new Map<number, JobRecord>();
+  let duplicates = 0;
+  const t0 = deviceNow();
+  const rel = (t: number): number => t - t0;
+  const deliver = (r: JobRecord, outputs: Feeds): void => {
+    if (records.has(r.job)) {
+      duplicates++;
+      return;
+    }
+    records.set(r.job, r);
+    o.onResult?.(r.job, outputs);
+  };
+  const timeout = o.requestTimeoutMs ?? 30_000;
+
+  // The device stage: one job at a time, in the planned order; fallbacks join its queue.
+  let deviceChain: Promise<void> = Promise.resolve();
+  const onDevice = (task: () => Promise<void>): Promise<void> => (deviceChain = deviceChain.then(task));
+  const fallback = (job: (typeof plan)[number], feeds: Feeds, reason: string): Promise<void> =>
+    onDevice(async () => {
+      const s = deviceNow();
+      const out = await (await session(modelOf(m, job.model).full)).run(feeds);
+      deliver({ job: job.job, model: job.model, planned: job.kind, ran: 'fallback', device: [rel(s), rel(deviceNow())], uplink: null, server: null, downlink: null, doneMs: rel(deviceNow()), fallbackReason: reason }, out);
+    });
+  const serverFailed = (e: unknown): string => {
+    const why = e instanceof Error ? e.message : String(e);
+    if (!serverDown) {
+      serverDown = why;
+      notes.push(`server failed (${why}): the jobs it had not answered finished on the device with the whole model`);
+      log(`server failed: ${why}; finishing on the device`);
+    }
+    return why;
+  };
+
+  let lastUplinkEnd = 0;
+  const uploads: Promise<void>[] = [];
+  for (const job of plan) {
+    const feeds = feedsOf.get(job.job) as Feeds;
+    await onDevice(async () => {
+      if (job.kind === 'local' || serverDown) {
+        const s = deviceNow();
+        const out = await (await session(modelOf(m, job.model).full)).run(feeds);
+        const e = deviceNow();
+        const ran = job.kind === 'local' ? 'local' : 'fallback';
+        deliver({ job: job.job, model: job.model, planned: job.kind, ran, device: [rel(s), rel(e)], uplink: null, server: null, downlink: null, doneMs: rel(e), ...(ran === 'fallback' ? { fallbackReason: serverDown } : {}) }, out);
+        return;
+      }
+      let device: Span = null;
+      let sent: Feeds = feeds;
+      let kept: Feeds = {};
+      let target = modelOf(m, job.model).remote as string;
+      if (job.kind === 'split') {
+        const cut = cutOf(m, job.cut as string);
+        const s = deviceNow();
+        const out = await (await session(cut.head)).run(feeds);
+        device = [rel(s), rel(deviceNow())];
+        sent = Object.fromEntries(cut.tailInputs.map((t) => [t, (out[t] ?? feeds[t]) as Ort.Tensor]));
+        kept = Object.fromEntries(cut.headOutputs.filter((t) => modelOf(m, job.model).outputs.includes(t)).map((t) => [t, out[t] as Ort.Tensor]));
+        target = cut.tail;
+      }
+      const { body, headerLength } = encodeTensors('inputs', Object.entries(sent).map(([name, t]) => toKs(name, t)), true, { id: String(job.job), parameters: { binary_data_output: true } });
+      const request = (client as PipelinedClient).request('POST', `/v2/models/${encodeURIComponent(target)}/infer`, { 'Content-Type': 'application/octet-stream', [HEADER_LENGTH]: headerLength ?? 0 }, body, timeout);
+      uploads.push(
+        request.then(
+          (r) => {
+            if (r.status !== 200) throw new ServerGone(`server answered ${r.status} for job ${job.job}: ${r.body.toString('utf8').slice(0, 200)}`);
+            const doc = decodeRequest(r.body, r.headers[HEADER_LENGTH] ? Number(r.headers[HEADER_LENGTH]) : undefined, 'outputs');
+            const timing = responseTiming(r.body, r.headers[HEADER_LENGTH]);
+            const outputs: Feeds = { ...kept };
+            for (const t of doc.inputs) outputs[t.name] = fromKs(ort, t);
+            const up0 = Math.max(rel(r.writtenAt), lastUplinkEnd);
+            const srv: Span = timing ? [rel(timing.start - offset), rel(timing.end - offset)] : null;
+            const upEnd = timing ? Math.max(up0, rel(timing.received - offset)) : up0;
+            lastUplinkEnd = upEnd;
+            deliver({ job: job.job, model: job.model, planned: job.kind, ran: job.kind, device, uplink: [up0, upEnd], server: srv, downlink: [srv ? srv[1] : upEnd, rel(r.receivedAt)], doneMs: rel(r.receivedAt) }, outputs);
+          },
+          (e: unknown) => fallback(job, feeds, serverFailed(e)),
+        ).catch((e: unknown) => fallback(job, feeds, serverFailed(e))),
+      );
+    });
+  }
+  await deviceChain;
+  await Promise.all(uploads);
+  await deviceChain;
+  client?.close();
+  const jobs = plan.map((j) => records.get(j.job)).filter((r): r is JobRecord => r !== undefined);
+  if (jobs.length !== plan.length) notes.push(`${plan.length - jobs.length} job(s) produced no result`);
+  return {
+    strategy: m.strategy,
+    jobs,
+    makespanMs: Math.max(0, ...jobs.map((j) => j.doneMs)),
+    predictedMakespanMs: count === m.jobs.length ? m.predicted.makespanMs : NaN,
+    clockOffsetMs: offset,
+    duplicates,
+    notes,
+  };
+}
+
+function modelOf(m: BundleManifest, name: string): BundleManifest['models'][number] {
+  const model = m.models.find((x) => x.name === name);
+  if (!model) throw new Error(`bundle.json has no model '${name}'`);
+  return model;
+}
+
+function cutOf(m: BundleManifest, key: string): BundleManifest['cuts'][number] {
+  const cut = m.cuts.find((c) => c.key === key);
+  if (!cut) throw new Error(`bundle.json has no cut '${key}'`);
+  return cut;
+}
+
+/** Server clock minus device clock from five health checks: the one with the least RTT wins. */
+async function clockOffset(c: PipelinedClient): Promise<number> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 5; i++) {
+    const r = await c.request('GET', '/v2/health/ready', {}, undefined, 5000);
+    if (r.status !== 200) throw new ServerGone(`the server is not ready (${r.status})`);
+    const server = Number(r.headers['x-edgecut-time']);
+    const rtt = r.receivedAt - r.writtenAt;
+    if (Number.isFinite(server) && rtt < best.rtt) best = { rtt, offset: server - (r.writtenAt + r.receivedAt) / 2 };
+  }
+  return best.offset;
+}
+
+function responseTiming(body: Buffer, headerLength: string | undefined): { received: number; start: number; end: number } | undefined {
+  try {
+    const doc = JSON.parse(body.subarray(0, headerLength ? Number(headerLength) : body.length).toString('utf8')) as { parameters?: { edgecut_timing?: { received: number; start: number; end: number } } };
+    return doc.parameters?.edgecut_timing;
+  } catch {
+    return undefined;
+  }
+}
+
+function toKs(name: string, t: Ort.Tensor): KsTensor {
+  const data = t.data as unknown as ArrayBufferView;
+  return { name, datatype: KS_OF[t.type] ?? 'FP32', shape: [...t.dims], bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+const ARRAYS: Record<string, new (b: ArrayBuffer) => unknown> = { float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array, bool: Uint8Array, float16: Uint16Array };
+
+function fromKs(ort: typeof Ort, t: KsTensor): Ort.Tensor {
+  const type = ORT_OF[t.datatype] ?? 'float32';
+  const copy = new Uint8Array(t.bytes.length);
+  copy.set(t.bytes);
+  return new ort.Tensor(type as 'float32', new (ARRAYS[type] as new (b: ArrayBuffer) => Float32Array)(copy.buffer), [...t.shape]);
+}
+
+/** Deterministic inputs for job i (uniform [0, 1) floats; small non-negative integers). */
+export function syntheticFeeds(ort: typeof Ort, inputs: readonly ManifestTensor[], job: number): Feeds {
+  let seed = (job + 1) * 2654435761;
+  const next = (): number => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  return Object.fromEntries(
+    inputs.map((i) => {
+      const n = i.shape.reduce((p, d) => p * Math.max(1, d), 1);
+      const type = ORT_OF[i.datatype] ?? 'float32';
+      if (type === 'int64') return [i.name, new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), [...i.shape])];
+      if (type === 'int32') return [i.name, new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), [...i.shape])];
+      return [i.name, new ort.Tensor('float32', Float32Array.from({ length: n }, next), [...i.shape])];
+    }),
+  );
+}
+
+/** Largest |a−b| over max(|b|) across a job's outputs: the check that split equals whole. */
+export function relativeDifference(a: Feeds, b: Feeds): number {
+  let worst = 0;
+  for (const [name, ref] of Object.entries(b)) {
+    const x = a[name];
+    if (!x) return Infinity;
+    const p = Array.from(x.data as ArrayLike<number>, Number);
+    const q = Array.from(ref.data as ArrayLike<number>, Number);
+    if (p.length !== q.length) return Infinity;
+    const scale = Math.max(1e-12, ...q.map(Math.abs));
+    for (let i = 0; i < q.length; i++) worst = Math.max(worst, Math.abs((p[i] as number) - (q[i] as number)) / scale);
+  }
+  return worst;
+}

@@ -1,0 +1,127 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { BundleManifest } from '../../src/core/bundle/manifest';
+import type { PlanJson } from '../../src/core/plan/planJson';
+import { writeBundle } from '../../src/node/bundle/writeBundle';
+import { relativeDifference, runJobs, syntheticFeeds } from '../../src/node/runtime/deviceRunner';
+import { startModelServer, type RunningServer } from '../../src/node/serve/modelServer';
+import { REPO_ROOT } from '../helpers/paths';
+
+const MODEL = path.join(REPO_ROOT, '..', 'shared', 'models', 'squeezenet1_1.onnx');
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+type Feeds = Record<string, ort.Tensor>;
+
+describe('bundle and device runner (squeezenet, loopback server)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  let manifest: BundleManifest;
+  let plan: PlanJson;
+  let server: RunningServer | undefined;
+  const reference = new Map<number, Feeds>();
+
+  before(async function () {
+    if (!existsSync(MODEL) || !existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) this.skip();
+    dir = mkdtempSync(path.join(tmpdir(), 'edgecut-bundle-'));
+    // 4G makes the planner mix local jobs with split ones: both paths get exercised.
+    plan = JSON.parse(execFileSync(process.execPath, [CLI, 'plan', MODEL, '--jobs', '8', '--network', '4g', '--json'], { encoding: 'utf8' })) as PlanJson;
+    manifest = await writeBundle({ plan, modelFiles: new Map([['squeezenet1_1.onnx', MODEL]]), out: path.join(dir, 'b'), runtimeDir: path.join(REPO_ROOT, 'dist', 'runtime') });
+    const whole = await ort.InferenceSession.create(path.join(dir, 'b', 'device', manifest.models[0]?.full ?? ''), { graphOptimizationLevel: 'disabled' });
+    for (let job = 0; job < 8; job++) reference.set(job, (await whole.run(syntheticFeeds(ort, manifest.models[0]?.inputs ?? [], job))) as Feeds);
+  });
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('writes device/, server/ and triton/ halves that match the plan', () => {
+    const b = path.join(dir, 'b');
+    const used = new Set(plan.schedule.map((s) => s.candidate));
+    const m = plan.models[0];
+    const splits = [...used].filter((c) => c !== m?.lo && c !== m?.co);
+    assert.ok(splits.length >= 1, `the 4G plan splits some jobs (${[...used]})`);
+    assert.equal(manifest.cuts.length, splits.length);
+    for (const c of manifest.cuts) {
+      assert.ok(existsSync(path.join(b, 'device', c.head)));
+      assert.ok(existsSync(path.join(b, 'server', 'models', `${c.tail}.onnx`)));
+      const config = readFileSync(path.join(b, 'triton', c.tail, 'config.pbtxt'), 'utf8');
+      for (const t of c.tailInputs) assert.match(config, new RegExp(`name: "${t}"`));
+      assert.ok(existsSync(path.join(b, 'triton', c.tail, '1', 'model.onnx')));
+    }
+    for (const half of ['device', 'server', 'triton']) assert.ok(readFileSync(path.join(b, half, 'README.md'), 'utf8').length > 200);
+    const pkg = JSON.parse(readFileSync(path.join(b, 'device', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: { start: string } };
+    assert.ok(pkg.dependencies['onnxruntime-node']);
+    assert.match(pkg.scripts.start, /ORT_DISABLE_TELEMETRY=1/);
+    // Jobs in the JPS order: the device starts them in the order of the plan's schedule.
+    const starts = manifest.jobs.map((j) => plan.schedule.find((s) => s.job === j.job)).map((s) => Math.min(...[s?.device, s?.uplink].filter(Boolean).map((x) => (x as [number, number])[0])));
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+  });
+
+  it('runs every job once, in the planned order, with outputs equal to the whole model', async () => {
+    server = await startModelServer({ dir: path.join(dir, 'b', 'server'), port: 0, optimization: 'disabled' });
+    const got = new Map<number, Feeds>();
+    const r = await runJobs({ manifest, dir: path.join(dir, 'b', 'device'), ort, server: { host: '127.0.0.1', port: server.port }, onResult: (j, o) => got.set(j, o) });
+    assert.equal(r.jobs.length, 8);
+    assert.equal(r.duplicates, 0);
+    assert.deepEqual(r.notes, []);
+    for (const j of r.jobs) {
+      assert.equal(j.ran, j.planned, `job ${j.job} ran as planned`);
+      assert.ok(relativeDifference(got.get(j.job) ?? {}, reference.get(j.job) ?? {}) <= 1e-5, `job ${j.job} equals the whole model`);
+      if (j.planned === 'split') {
+        // Stages in flow-shop order on the device's clock.
+        const [d, u, s, w] = [j.device, j.uplink, j.server, j.downlink] as [number, number][];
+        assert.ok(d[1] <= u[0] + 0.5 && u[1] <= s[0] + 1 && s[1] <= w[1], `job ${j.job}: ${JSON.stringify(j)}`);
+      }
+    }
+    const deviceStarts = manifest.jobs.map((mj) => r.jobs.find((j) => j.job === mj.job)?.device?.[0] ?? 0);
+    assert.deepEqual(deviceStarts, [...deviceStarts].sort((a, b) => a - b), 'the device ran jobs in the planned order');
+    assert.ok(Number.isFinite(r.predictedMakespanMs) && r.makespanMs > 0);
+  });
+
+  it('finishes on the device, exactly once, when the server dies mid-run', async () => {
+    server = await startModelServer({ dir: path.join(dir, 'b', 'server'), port: 0, optimization: 'disabled' });
+    const s = server;
+    const got = new Map<number, Feeds>();
+    let delivered = 0;
+    const r = await runJobs({
+      manifest,
+      dir: path.join(dir, 'b', 'device'),
+      ort,
+      server: { host: '127.0.0.1', port: s.port },
+      onResult: (j, o) => {
+        assert.ok(!got.has(j), `job ${j} delivered twice`);
+        got.set(j, o);
+        // Kill the server as soon as its first answer is in.
+        if (++delivered === 1 && manifest.jobs.find((x) => x.job === j)?.kind !== 'local') void s.close();
+      },
+    });
+    server = undefined;
+    assert.equal(got.size, 8);
+    assert.equal(r.duplicates, 0);
+    const split = r.jobs.filter((j) => j.planned === 'split');
+    assert.ok(split.some((j) => j.ran === 'fallback'), 'some split jobs fell back');
+    assert.ok(r.notes.some((n) => /server failed/.test(n)), r.notes.join('; '));
+    for (const j of r.jobs) assert.ok(relativeDifference(got.get(j.job) ?? {}, reference.get(j.job) ?? {}) <= 1e-5, `job ${j.job} equals the whole model`);
+  });
+
+  it('runs every job on the device when the server cannot be reached', async () => {
+    const r = await runJobs({ manifest, dir: path.join(dir, 'b', 'device'), ort, server: { host: '127.0.0.1', port: 1 } });
+    assert.equal(r.jobs.length, 8);
+    assert.ok(r.jobs.every((j) => j.ran === 'local' || j.ran === 'fallback'));
+    assert.match(r.notes.join(' '), /server unreachable/);
+  });
+
+  it('the bundled runner.js and server.js run as separate processes', () => {
+    const env = { ...process.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules'), ORT_DISABLE_TELEMETRY: '1' };
+    const out = execFileSync(process.execPath, [path.join(dir, 'b', 'device', 'runner.js'), '--jobs', '3', '--verify'], { env, encoding: 'utf8' });
+    const report = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { jobs: unknown[]; verified: { maxRelativeDifference: number } };
+    assert.equal(report.jobs.length, 3);
+    assert.ok(report.verified.maxRelativeDifference <= 1e-5);
+    writeFileSync(path.join(dir, 'ok'), '');
+  });
+});

@@ -1,6 +1,7 @@
 // Step 5: throughput and latency of the embedded KServe v2 server (`edgecut serve`) under
 // concurrent loopback clients, serving a split model's tail and the whole model.
 import { build } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
@@ -8,6 +9,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 import { sharedModelsDir } from './lib/models.mjs';
 
 export const title = 'Server throughput (Step 5)';
@@ -159,7 +161,7 @@ function render({ input, output, cutShape, sizes, rows }) {
   return [
     `## ${title}`,
     '',
-    `The embedded KServe v2 server (\`startModelServer\` from src/node/serve/modelServer.ts, run in the benchmark's own Node process on 127.0.0.1; ONNX Runtime CPU with its default intra-op threads) serving two models: **tail** = ${MODEL} split by \`edgecut split --cut ${CUT}\` (input FP32 ${shape(cutShape)}), and **full** = the whole ${MODEL} (input FP32 ${shape(input.shape)}). Both answer FP32 ${shape(output.shape)}.`,
+    `The embedded KServe v2 server (\`startModelServer\` from src/node/serve/modelServer.ts, run with its default options in the benchmark's own Node process on 127.0.0.1, so the clients share its event loop; ONNX Runtime CPU, default intra-op threads) serving two models: **tail** = ${MODEL} split by \`edgecut split --cut ${CUT}\` (input FP32 ${shape(cutShape)}), and **full** = the whole ${MODEL} (input FP32 ${shape(input.shape)}). Both answer FP32 ${shape(output.shape)}.`,
     '',
     `N loopback clients, each a loop on its own keep-alive \`http.Agent\` (one socket), send infer requests with the binary tensor extension (\`Inference-Header-Content-Length\`, binary outputs) back to back for ${RUN_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up. Requests completing inside the ${RUN_MS / 1000} s count; latency is send to last response byte as the client sees it; p50/p99 are nearest-rank. One response per model was decoded and its output shape checked before timing; a failure is a non-200 answer, a socket error, or a 200 whose binary output is not that response's size.`,
     '',

@@ -25,7 +25,7 @@ function sshOptions(args: ReturnType<typeof parseArgs>) {
 
 /** `edgecut deploy`: bundle a plan, put both halves on their hosts, start, smoke-test. */
 export async function deployCommand(argv: readonly string[], out: Output): Promise<number> {
-  const args = parseArgs(argv, new Set([...BUNDLE_OPTIONS, ...SSH_OPTIONS, 'server-address', 'port', 'jobs', 'json']));
+  const args = parseArgs(argv, new Set([...BUNDLE_OPTIONS, ...SSH_OPTIONS, 'server-address', 'port', 'jobs']));
   checkKnown(args, ['accept-new-host-key', 'json'], 'deploy');
   const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
   const device = opt('device');

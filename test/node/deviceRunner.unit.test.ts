@@ -74,7 +74,7 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
       assert.ok(relativeDifference(got.get(j.job) ?? {}, reference.get(j.job) ?? {}) <= 1e-5, `job ${j.job} equals the whole model`);
       if (j.planned === 'split') {
         // Stages in flow-shop order on the device's clock.
-        const [d, u, s, w] = [j.device, j.uplink, j.server, j.downlink] as [number, number][];
+        const [d, u, s, w] = [j.device, j.uplink, j.server, j.downlink] as [[number, number], [number, number], [number, number], [number, number]];
         assert.ok(d[1] <= u[0] + 0.5 && u[1] <= s[0] + 1 && s[1] <= w[1], `job ${j.job}: ${JSON.stringify(j)}`);
       }
     }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { cpus } from 'node:os';
 import { runCli } from '../src/cli/main';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
-import { profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
+import { idleBaseline, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
 
@@ -61,13 +61,12 @@ const family = (model: string): string => model.replace(/\.dynamo(?=\.onnx$)/, '
 export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[]) {
   const all = profiles.flatMap((p) => profileSamples(p.profile));
   const sessions = profiles.flatMap((p) => profileSessions(p.profile));
-  const idle = profiles.map((p) => p.profile.loads[0]).filter((l) => l !== undefined);
-  const baseline = { busyThreads: 0, cpuUtilisation: idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length, freeMemoryGB: idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 };
+  const baseline = idleBaseline(profiles.map((p) => p.profile));
   const { report, predictor } = fitPredictor('bench', all, baseline, sessions);
   const lomo = profiles.map(({ model, profile }) => {
     const siblings = profiles.map((p) => p.model).filter((m) => m !== model && family(m) === family(model));
     const r = leaveOut(model, 'bench', all, baseline, sessions, siblings);
-    const layerSum = (profile.loads[0]?.layers ?? []).reduce((s, l) => s + l.ms, 0);
+    const layerSum = sessions.find((s) => s.model === profile.model && s.busyThreads === 0)?.layerSumMs ?? 0;
     return { model, measured: r.measuredMs, layerSum, predicted: r.predictedMs, errorPct: r.errorPct };
   });
   return { perClass: report.perClass, overheadPerLayerMs: predictor.overheadPerLayerMs ?? 0, lomo };

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { jobMix } from '../core/bundle/manifest';
 import type { PlanJson } from '../core/plan/planJson';
 import type { StrategyName } from '../core/plan/plan';
 import { writeBundle } from '../node/bundle/writeBundle';
@@ -58,8 +59,7 @@ export async function bundleCommand(argv: readonly string[], out: Output): Promi
   if (!dir || args.positional.length) throw new UsageError(`usage: ${BUNDLE_USAGE}`);
   const { plan, modelFiles, strategy } = bundleInputs(args);
   const m = await writeBundle({ plan, modelFiles, strategy, out: dir, ...runtimeOptions(args) });
-  const kinds = m.jobs.reduce<Record<string, number>>((a, j) => ({ ...a, [j.kind]: (a[j.kind] ?? 0) + 1 }), {});
-  out.stdout(`${dir}: ${strategy}, ${m.jobs.length} job(s) (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')}), ${m.cuts.length} cut(s), predicted makespan ${m.predicted.makespanMs.toFixed(1)} ms\n`);
+  out.stdout(`${dir}: ${strategy}, ${m.jobs.length} job(s) (${jobMix(m)}), ${m.cuts.length} cut(s), predicted makespan ${m.predicted.makespanMs.toFixed(1)} ms\n`);
   out.stdout(`  device/  runner + heads + whole models   (node runner.js --server HOST:8000)\n  server/  KServe v2 server + tails          (node server.js --port 8000)\n  triton/  Triton model repository for the tails\n`);
   return 0;
 }

@@ -68,7 +68,7 @@ export async function undeployCommand(argv: readonly string[], out: Output): Pro
   const device = args.options.get('device')?.at(-1);
   const server = args.options.get('server')?.at(-1);
   if (!device || !server || args.positional.length) throw new UsageError(`usage: ${UNDEPLOY_USAGE}`);
-  await undeploy({ device, server, progress: (m) => out.stderr(`${m}\n`), ...sshOptions(args) });
-  out.stdout(`removed EdgeCut's deployment from ${device} and ${server}\n`);
+  const { stopped } = await undeploy({ device, server, ...sshOptions(args) });
+  out.stdout(`${stopped ? 'stopped the server; ' : 'no server was running; '}removed EdgeCut's deployment from ${device} and ${server}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fitPredictor } from '../core/predictor/fitPredictor';
-import { profileSamples, profileSessions } from '../core/predictor/profileSamples';
+import { idleBaseline, profileSamples, profileSessions } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
 import { parseArgs, UsageError } from './args';
 import { table } from './format';
@@ -14,12 +14,7 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   if (!file || args.positional.length === 0) throw new UsageError(`usage: ${FIT_USAGE}`);
   const profiles = args.positional.map(readProfile);
   const samples = profiles.flatMap(profileSamples);
-  const idle = profiles.flatMap((p) => p.loads.filter((l) => l.load === 0));
-  const baseline = {
-    busyThreads: 0,
-    cpuUtilisation: idle.length ? idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length : 0,
-    freeMemoryGB: idle.length ? idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 : 1,
-  };
+  const baseline = idleBaseline(profiles);
   const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${profiles[0]?.name ?? 'device'} predictor`, samples, baseline, profiles.flatMap(profileSessions));
   writeFileSync(file, JSON.stringify(predictor, null, 2) + '\n');
   const classRows = report.perClass.map((c) => [c.opClass, String(c.samples), c.form, c.r2.toFixed(3), c.r2Loaded.toFixed(3), ...(['linear', 'log', 'poly'] as const).map((f) => c.cvR2[f].toFixed(3))]);

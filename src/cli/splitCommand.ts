@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
+import { jobKind } from '../core/bundle/manifest';
 import type { PlanJson } from '../core/plan/planJson';
-import { splitModel } from '../core/split/splitModel';
+import { splitModel, tensorTypes } from '../core/split/splitModel';
 import { inlineWeights } from '../node/inlineWeights';
 import { loadModelFile } from '../node/modelFile';
 import { parseArgs, parseDims, UsageError } from './args';
@@ -20,10 +21,7 @@ export async function splitCommand(argv: readonly string[], out: Output): Promis
   const loaded = await loadModelFile(file);
   const analysis = analyzeModel(loaded.model, { dims: parseDims(args.options.get('dim') ?? []) });
   const bytes = inlineWeights(loaded);
-  const types = (t: string) => {
-    const f = analysis.shapes.facts.get(t);
-    return f?.shape ? { dtype: f.dtype, shape: f.shape } : undefined;
-  };
+  const types = tensorTypes(analysis);
   const cuts: { name: string; tensors: string[] }[] = cutArg
     ? [{ name: '', tensors: cutArg.split(',').map((t) => t.trim()).filter(Boolean) }]
     : cutsOfPlan(planArg as string, path.basename(file));
@@ -46,6 +44,6 @@ function cutsOfPlan(file: string, model: string): { name: string; tensors: strin
   if (!m) throw new UsageError(`${file} is not a plan written by edgecut plan --json`);
   const used = new Set(plan.schedule.filter((s) => s.model === m.name).map((s) => s.candidate));
   return [...used]
-    .filter((id) => id !== m.lo && id !== m.co)
+    .filter((id) => jobKind(m, id) === 'split')
     .map((id) => ({ name: `cut-${id}`, tensors: [...(m.candidates[id]?.cutTensors ?? [])] }));
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { RunReport } from '../../src/node/runtime/deviceRunner';
 import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
-import { startTestbed, testbedRequirement, type Testbed } from '../testbed/testbed';
+import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -37,12 +37,7 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
   const runs: Record<string, Deployed> = {};
 
   before(async function () {
-    const req = testbedRequirement();
-    if (!req.ok) {
-      if (process.env.CI === 'true') throw new Error(`testbed requirement missing under CI: ${req.why}`);
-      console.log(`      SKIPPED: ${req.why} — fix: ${req.fix}`);
-      this.skip();
-    }
+    requireTestbed(this);
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
     tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
     await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut/deploy"']);

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/main';
 import type { PlanJson } from '../../src/core/plan/planJson';
 import type { DeviceProfileJson } from '../../src/node/profile/profileDevice';
 import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
-import { startTestbed, testbedRequirement, type Testbed } from '../testbed/testbed';
+import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -27,12 +27,7 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
   const ssh = (): string[] => ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
 
   before(async function () {
-    const req = testbedRequirement();
-    if (!req.ok) {
-      if (process.env.CI === 'true') throw new Error(`testbed requirement missing under CI: ${req.why}`);
-      console.log(`      SKIPPED: ${req.why} — fix: ${req.fix}`);
-      this.skip();
-    }
+    requireTestbed(this);
     if (!existsSync(path.join(REPO_ROOT, 'dist', 'agent', 'edgecut-agent.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
     tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20 });
     // The namespaces share this machine's file system: start without an agent from earlier runs.

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { analyzeModel } from '../../src/core/analysis';
 import { decodeModel } from '../../src/core/onnx/decode';
 import { withSyntheticWeights } from '../../src/core/onnx/syntheticWeights';
-import { splitModel } from '../../src/core/split/splitModel';
+import { splitModel, tensorTypes } from '../../src/core/split/splitModel';
 import { decodeRequest, encodeTensors, HEADER_LENGTH } from '../../src/node/serve/kserveCodec';
 import { startModelServer, type RunningServer } from '../../src/node/serve/modelServer';
 import { REPO_ROOT } from '../helpers/paths';
@@ -25,10 +25,7 @@ describe('embedded KServe v2 server', function () {
     // The output of a residual block's Add separates the model in two.
     const layer = a.layers.layers.filter((l) => l.op === 'Add')[5];
     cutName = layer?.outputs[0] ?? '';
-    const s = splitModel(bytes, [cutName], (t) => {
-      const f = a.shapes.facts.get(t);
-      return f?.shape ? { dtype: f.dtype, shape: f.shape } : undefined;
-    });
+    const s = splitModel(bytes, [cutName], tensorTypes(a));
     const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-serve-'));
     mkdirSync(path.join(dir, 'models'));
     writeFileSync(path.join(dir, 'models', 'tail.onnx'), s.tail);

@@ -9,7 +9,7 @@ import { decodeModel } from '../../src/core/onnx/decode';
 import { withSyntheticWeights } from '../../src/core/onnx/syntheticWeights';
 import { buildPlanGraph } from '../../src/core/plan/planGraph';
 import { evaluateCut } from '../../src/core/plan/cut';
-import { splitModel } from '../../src/core/split/splitModel';
+import { splitModel, tensorTypes } from '../../src/core/split/splitModel';
 import { isModelError } from '../../src/core/errors';
 import { inlineWeights } from '../../src/node/inlineWeights';
 import { loadModelFile } from '../../src/node/modelFile';
@@ -52,10 +52,7 @@ async function checkCuts(bytes: Uint8Array, a: ModelAnalysis, heads: Set<number>
   const x = new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(i) * 0.5), shape);
   const feeds = { [input?.name ?? '']: x };
   const full = await run(bytes, feeds);
-  const types = (t: string) => {
-    const f = a.shapes.facts.get(t);
-    return f?.shape ? { dtype: f.dtype, shape: f.shape } : undefined;
-  };
+  const types = tensorTypes(a);
   const files: string[] = [];
   for (const [k, head] of heads.entries()) {
     const cut = cutTensors(a, head);

@@ -8,7 +8,7 @@ import { netnsNames, rootLinkNames } from './cleanup';
 import { layoutFor, prefixOf } from './layout';
 import { busyLoopCommand, median, probe } from './probes';
 import { type SshTarget, sshConnect, sshExec } from './sshClient';
-import { type HostInfo, type Testbed, startTestbed, testbedRequirement } from './testbed';
+import { type HostInfo, type Testbed, requireTestbed, startTestbed } from './testbed';
 
 const OPTIONS = { upMbps: 10, downMbps: 40, delayMs: 40 };
 
@@ -45,12 +45,7 @@ describe('testbed: a device and a server in network namespaces', function () {
   });
 
   before(async function () {
-    const req = testbedRequirement();
-    if (!req.ok) {
-      if (process.env.CI === 'true') throw new Error(`${req.why} (required in CI) — fix: ${req.fix}`);
-      console.log(`      SKIPPED: ${req.why} — fix: ${req.fix}`);
-      this.skip();
-    }
+    requireTestbed(this);
     const t0 = Date.now();
     tb = await startTestbed(OPTIONS);
     console.log(`      testbed ${tb.prefix} up in ${Date.now() - t0} ms`);

@@ -82,6 +82,18 @@ export class TestbedError extends Error {
 const SERVER_SSH_PORT = 2222;
 const DEFAULTS = { upMbps: 10, downMbps: 40, delayMs: 20, delayedPorts: '8000-9000' };
 
+/**
+ * For a suite's before hook: skips it (printing SKIPPED with the reason and the fix) when this
+ * machine cannot run the testbed; under CI=true a missing requirement fails instead.
+ */
+export function requireTestbed(ctx: { skip(): void }): void {
+  const req = testbedRequirement();
+  if (req.ok) return;
+  if (process.env.CI === 'true') throw new Error(`testbed requirement missing under CI: ${req.why} — fix: ${req.fix}`);
+  console.log(`      SKIPPED: ${req.why} — fix: ${req.fix}`);
+  ctx.skip();
+}
+
 /** What this machine lacks to run the testbed, with the fix; ok when nothing. */
 export function testbedRequirement(): { ok: boolean; why?: string; fix?: string } {
   if (process.platform !== 'linux') return { ok: false, why: 'the testbed needs Linux network namespaces', fix: 'run on Linux' };

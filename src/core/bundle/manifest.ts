@@ -47,6 +47,17 @@ export interface BundleManifest {
   readonly jobs: readonly { readonly job: number; readonly model: string; readonly kind: JobKind; readonly cut?: string }[];
 }
 
+/** A planned job's kind from its candidate: the plan's local-only and cloud-only candidates, else a cut. */
+export function jobKind(model: { readonly lo: number; readonly co: number }, candidate: number): JobKind {
+  return candidate === model.lo ? 'local' : candidate === model.co ? 'remote' : 'split';
+}
+
+/** "5 split, 5 local": how many jobs of each kind a bundle runs. */
+export function jobMix(m: BundleManifest): string {
+  const kinds = m.jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [j.kind]: (acc[j.kind] ?? 0) + 1 }), {});
+  return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
 /** A name a URL path and a file system both take. */
 export function safeName(s: string): string {
   return s.replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9_-]+/g, '_');

@@ -1,11 +1,10 @@
-import type { BundleManifest } from './manifest';
+import { jobMix, type BundleManifest } from './manifest';
 
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 /** The README of each half of a bundle: what is in it and the one command that runs it. */
 export function bundleReadmes(m: BundleManifest): Record<'device' | 'server' | 'triton', string> {
-  const kinds = m.jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [j.kind]: (acc[j.kind] ?? 0) + 1 }), {});
-  const mix = Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  const mix = jobMix(m);
   const tails = [...m.cuts.map((c) => c.tail), ...m.models.flatMap((x) => (x.remote ? [x.remote] : []))];
   const device = `# EdgeCut device half (${m.strategy})
 

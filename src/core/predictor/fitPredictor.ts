@@ -35,13 +35,9 @@ const MIN_SAMPLES = 6;
  * measured by; without them the layer sum stands for the whole model.
  */
 export function fitPredictor(name: string, samples: readonly Sample[], baseline: LoadFeatures, sessions: readonly Session[] = []): { predictor: PredictorProfileJson; report: FitReport } {
-  const predictor = fitAll(name, samples, baseline, sessions);
-  const perClass = Object.entries(groupByClass(samples))
-    .filter(([, s]) => s.length >= MIN_SAMPLES)
-    .map(([opClass, s]) => {
-      const b = bestForm(s);
-      return { opClass: opClass as OpClass, form: b.model.form, samples: s.length, r2: b.r2, r2Loaded: b.r2Loaded, cvR2: b.cvR2 };
-    });
+  const fitted = fitClasses(samples);
+  const predictor = assemble(name, samples, baseline, sessions, fitted);
+  const perClass = fitted.map((c) => ({ opClass: c.opClass, form: c.model.form, samples: c.samples, r2: c.r2, r2Loaded: c.r2Loaded, cvR2: c.cvR2 }));
   const models = [...new Set(samples.map((s) => s.model))];
   const leaveOneModelOut = models.length < 2 ? [] : models.map((model) => leaveOut(model, name, samples, baseline, sessions));
   return { predictor, report: { perClass, leaveOneModelOut } };
@@ -58,13 +54,20 @@ export function leaveOut(model: string, name: string, samples: readonly Sample[]
   return { model, measuredMs, predictedMs, errorPct: measuredMs > 0 ? (100 * (predictedMs - measuredMs)) / measuredMs : 0 };
 }
 
+/** The best form of every op class with enough samples, with its cross-validated scores. */
+function fitClasses(samples: readonly Sample[]) {
+  return Object.entries(groupByClass(samples))
+    .filter(([, s]) => s.length >= MIN_SAMPLES)
+    .map(([opClass, s]) => ({ opClass: opClass as OpClass, samples: s.length, ...bestForm(s) }));
+}
+
 function fitAll(name: string, samples: readonly Sample[], baseline: LoadFeatures, sessions: readonly Session[]): PredictorProfileJson {
+  return assemble(name, samples, baseline, sessions, fitClasses(samples));
+}
+
+function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatures, sessions: readonly Session[], fitted: ReturnType<typeof fitClasses>): PredictorProfileJson {
   const classes: Record<string, ClassModel & { r2: number; samples: number }> = {};
-  for (const [opClass, s] of Object.entries(groupByClass(samples))) {
-    if (s.length < MIN_SAMPLES) continue;
-    const b = bestForm(s);
-    classes[opClass] = { ...b.model, r2: b.r2, samples: s.length };
-  }
+  for (const c of fitted) classes[c.opClass] = { ...c.model, r2: c.r2, samples: c.samples };
   const idle = sessions.filter((s) => s.busyThreads === 0);
   const layers = idle.reduce((s, x) => s + x.layers, 0);
   return {

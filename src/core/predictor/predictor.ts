@@ -1,4 +1,3 @@
-import type { OpClass } from '../profiles/types';
 import type { LayerFeatures, LoadFeatures } from './features';
 import { fitLinear, fitNonNegative, predictLinear, rSquared, type LinearFit } from './regression';
 
@@ -137,4 +136,3 @@ export function bestForm(samples: readonly Sample[]): { model: ClassModel; r2: n
   return { model: fitForm(form, samples), r2: all[form].idle, r2Loaded: all[form].all, cvR2 };
 }
 
-export type ClassTable = Partial<Record<OpClass, ClassModel>>;

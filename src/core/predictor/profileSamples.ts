@@ -1,4 +1,4 @@
-import type { LayerFeatures } from './features';
+import type { LayerFeatures, LoadFeatures } from './features';
 import type { Sample } from './predictor';
 
 /** What `fit` needs of a measured profile (written by `edgecut profile`). */
@@ -38,4 +38,14 @@ export function profileSessions(p: ProfileForFit): Session[] {
   return p.loads.flatMap((run) =>
     run.wholeModelMs ? [{ model: p.model, busyThreads: run.load, layers: run.layers.length, layerSumMs: run.layers.reduce((s, l) => s + l.ms, 0), wholeMs: run.wholeModelMs.median }] : [],
   );
+}
+
+/** The load a plan assumes: the idle runs' mean CPU utilisation and free memory, no busy threads. */
+export function idleBaseline(profiles: readonly ProfileForFit[]): LoadFeatures {
+  const idle = profiles.flatMap((p) => p.loads.filter((l) => l.load === 0));
+  return {
+    busyThreads: 0,
+    cpuUtilisation: idle.length ? idle.reduce((s, l) => s + l.cpuUtilisation, 0) / idle.length : 0,
+    freeMemoryGB: idle.length ? idle.reduce((s, l) => s + l.freeMemoryBytes, 0) / idle.length / 1e9 : 1,
+  };
 }

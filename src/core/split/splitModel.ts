@@ -1,8 +1,17 @@
 import { onnx } from 'onnx-proto';
+import type { ModelAnalysis } from '../analysis';
 import { ModelError } from '../errors';
 
 /** dtype and dims of a tensor, for the value_info of the tensors a cut sends. */
 export type TensorTypeLookup = (name: string) => { dtype: number; shape: readonly number[] } | undefined;
+
+/** The lookup an analysed model gives: what shape inference knows of each tensor. */
+export function tensorTypes(a: ModelAnalysis): TensorTypeLookup {
+  return (name) => {
+    const f = a.shapes.facts.get(name);
+    return f?.shape ? { dtype: f.dtype, shape: f.shape } : undefined;
+  };
+}
 
 export interface SplitResult {
   readonly head: Uint8Array;

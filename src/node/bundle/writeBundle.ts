@@ -1,16 +1,17 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeModel } from '../../core/analysis';
-import { safeName, type BundleManifest, type JobKind, type ManifestTensor } from '../../core/bundle/manifest';
+import { jobKind, safeName, type BundleManifest, type JobKind, type ManifestTensor } from '../../core/bundle/manifest';
 import { tritonConfig, type TensorSpec } from '../../core/bundle/tritonConfig';
 import { bundleReadmes } from '../../core/bundle/readmes';
 import { dataTypeName } from '../../core/onnx/dataType';
 import { PlanError } from '../../core/plan/planError';
 import type { PlanJson, ScheduleEntryJson } from '../../core/plan/planJson';
 import type { StrategyName } from '../../core/plan/plan';
-import { splitModel } from '../../core/split/splitModel';
+import { splitModel, tensorTypes } from '../../core/split/splitModel';
 import { inlineWeights } from '../inlineWeights';
 import { loadModelFile } from '../modelFile';
+import { ksDatatype } from '../serve/ortTensors';
 
 export interface BundleOptions {
   readonly plan: PlanJson;
@@ -25,8 +26,6 @@ export interface BundleOptions {
   /** Folder with runner.js and server.js (the build's dist/runtime). */
   readonly runtimeDir: string;
 }
-
-const KS: Record<string, string> = { float32: 'FP32', float64: 'FP64', float16: 'FP16', int64: 'INT64', int32: 'INT32', int16: 'INT16', int8: 'INT8', uint8: 'UINT8', uint16: 'UINT16', bool: 'BOOL' };
 
 /** The order the device starts jobs in: by the first stage each one uses. */
 export function plannedOrder(schedule: readonly ScheduleEntryJson[]): ScheduleEntryJson[] {
@@ -65,23 +64,21 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
       const loaded = await loadModelFile(file);
       const analysis = analyzeModel(loaded.model, { dims: o.dims ?? {} });
       const bytes = inlineWeights(loaded);
-      const fact = (t: string): TensorSpec | undefined => {
-        const f = analysis.shapes.facts.get(t);
-        return f?.shape && f.shape.every((d) => typeof d === 'number') ? { name: t, dtype: f.dtype, shape: f.shape as number[] } : undefined;
-      };
+      const types = tensorTypes(analysis);
       const spec = (t: string): TensorSpec => {
-        const s = fact(t);
+        const s = types(t);
         if (!s) throw new PlanError('bad-plan', `the shape of '${t}' in ${m.name} is not known: give its dims with --dim`);
-        return s;
+        return { name: t, ...s };
       };
-      const ks = (s: TensorSpec): ManifestTensor => ({ name: s.name, datatype: KS[dataTypeName(s.dtype)] ?? 'FP32', shape: s.shape });
+      const ks = (s: TensorSpec): ManifestTensor => ({ name: s.name, datatype: ksDatatype(dataTypeName(s.dtype)), shape: s.shape });
       const key = safeName(m.name);
       const full = `models/${key}/full.onnx`;
       mkdirSync(path.join(dir.device, 'models', key), { recursive: true });
       writeFileSync(path.join(dir.device, full), bytes);
       const inputs = loaded.model.graph.inputs.filter((v) => !loaded.model.graph.initializers.has(v.name)).map((v) => v.name);
       const outputs = loaded.model.graph.outputs.map((v) => v.name);
-      const kindOf = (candidate: number): JobKind => (candidate === m.lo ? 'local' : candidate === m.co ? 'remote' : 'split');
+      const kindOf = (candidate: number): JobKind => jobKind(m, candidate);
+      const cutKey = (candidate: number): string => `${key}__cut-${candidate}`;
       let remote: string | undefined;
       if (used.some((s) => kindOf(s.candidate) === 'remote')) {
         remote = `${key}__full`;
@@ -91,17 +88,17 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
       for (const id of [...new Set(used.map((s) => s.candidate))].filter((c) => kindOf(c) === 'split')) {
         const cand = m.candidates[id];
         if (!cand) throw new PlanError('bad-plan', `the plan's schedule uses candidate ${id} of ${m.name}, which it does not list`);
-        const s = splitModel(bytes, cand.cutTensors, (t) => fact(t));
-        const cutKey = `${key}__cut-${id}`;
+        const s = splitModel(bytes, cand.cutTensors, types);
+        const tail = cutKey(id);
         const head = `models/${key}/cut-${id}/head.onnx`;
         mkdirSync(path.dirname(path.join(dir.device, head)), { recursive: true });
         writeFileSync(path.join(dir.device, head), s.head);
-        writeFileSync(path.join(dir.server, 'models', `${cutKey}.onnx`), s.tail);
-        writeTriton(dir.triton, cutKey, s.tail, s.tailInputs.map(spec), s.tailOutputs.map(spec));
-        cuts.push({ key: cutKey, model: m.name, candidate: id, cutTensors: cand.cutTensors, head, tail: cutKey, headOutputs: s.headOutputs, tailInputs: s.tailInputs, tailOutputs: s.tailOutputs });
+        writeFileSync(path.join(dir.server, 'models', `${tail}.onnx`), s.tail);
+        writeTriton(dir.triton, tail, s.tail, s.tailInputs.map(spec), s.tailOutputs.map(spec));
+        cuts.push({ key: tail, model: m.name, candidate: id, cutTensors: cand.cutTensors, head, tail, headOutputs: s.headOutputs, tailInputs: s.tailInputs, tailOutputs: s.tailOutputs });
       }
       models.push({ name: m.name, full, ...(remote ? { remote } : {}), inputs: inputs.map((t) => ks(spec(t))), outputs });
-      for (const s of used) jobs.push({ job: s.job, model: m.name, kind: kindOf(s.candidate), ...(kindOf(s.candidate) === 'split' ? { cut: `${key}__cut-${s.candidate}` } : {}) });
+      for (const s of used) jobs.push({ job: s.job, model: m.name, kind: kindOf(s.candidate), ...(kindOf(s.candidate) === 'split' ? { cut: cutKey(s.candidate) } : {}) });
     }
     // Jobs in the planned order across models.
     const rank = new Map(order.map((s, i) => [s.job, i]));

@@ -95,22 +95,18 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
 }
 
 /** Stops the server and removes every deployment from both hosts. */
-export async function undeploy(o: SessionOptions & TargetOptions & { device: string; server: string; progress?: (m: string) => void }): Promise<{ stopped: boolean }> {
-  const server = await SshSession.open(resolveTarget(o.server, o), o);
-  try {
-    const stopped = await stopServer(server);
-    await server.exec(`rm -rf ~/${ROOT}`);
-    o.progress?.(stopped ? 'stopped the server' : 'no server was running');
-  } finally {
-    server.close();
+export async function undeploy(o: SessionOptions & TargetOptions & { device: string; server: string }): Promise<{ stopped: boolean }> {
+  let stopped = false;
+  for (const host of [o.server, o.device]) {
+    const ssh = await SshSession.open(resolveTarget(host, o), o);
+    try {
+      if (host === o.server) stopped = await stopServer(ssh);
+      await ssh.exec(`rm -rf ~/${ROOT}`);
+    } finally {
+      ssh.close();
+    }
   }
-  const device = await SshSession.open(resolveTarget(o.device, o), o);
-  try {
-    await device.exec(`rm -rf ~/${ROOT}`);
-  } finally {
-    device.close();
-  }
-  return { stopped: true };
+  return { stopped };
 }
 
 function check(signal: AbortSignal | undefined): void {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest } from '../../core/bundle/manifest';
 import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
+import { optionOf } from './argv';
 
 /**
  * The device half of a bundle (`node runner.js`): runs the planned jobs against the server half
@@ -12,10 +13,7 @@ import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
  */
 async function main(argv: readonly string[]): Promise<number> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
-  const arg = (k: string): string | undefined => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const arg = optionOf(argv);
   const dir = __dirname;
   const manifest = JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as BundleManifest;
   // eslint-disable-next-line @typescript-eslint/no-require-imports

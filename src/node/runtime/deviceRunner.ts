@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest, JobKind, ManifestTensor } from '../../core/bundle/manifest';
-import { decodeRequest, encodeTensors, HEADER_LENGTH, type KsDatatype, type KsTensor } from '../serve/kserveCodec';
-import { deviceNow, PipelinedClient, ServerGone } from './pipelinedClient';
+import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH } from '../serve/kserveCodec';
+import { fromKs, ortType, toKs } from '../serve/ortTensors';
+import { PipelinedClient, ServerGone } from './pipelinedClient';
 
 type Feeds = Record<string, Ort.Tensor>;
 type Span = readonly [number, number] | null;
@@ -48,9 +49,6 @@ export interface RunOptions {
   readonly requestTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
-
-const ORT_OF: Record<string, string> = { FP32: 'float32', FP64: 'float64', INT64: 'int64', INT32: 'int32', INT16: 'int16', INT8: 'int8', UINT8: 'uint8', UINT16: 'uint16', BOOL: 'bool', FP16: 'float16' };
-const KS_OF: Record<string, KsDatatype> = Object.fromEntries(Object.entries(ORT_OF).map(([k, v]) => [v, k as KsDatatype]));
 
 /**
  * Runs jobs as the plan scheduled them (JPS, Duan & Wu: a permutation flow shop): the device
@@ -103,7 +101,7 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   const feedsOf = new Map(plan.map((j) => [j.job, inputsOf(j.job, j.model)]));
   const records = new Map<number, JobRecord>();
   let duplicates = 0;
-  const t0 = deviceNow();
+  const t0 = epochMs();
   const rel = (t: number): number => t - t0;
   const deliver = (r: JobRecord, outputs: Feeds): void => {
     if (records.has(r.job)) {
@@ -118,12 +116,15 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   // The device stage: one job at a time, in the planned order; fallbacks join its queue.
   let deviceChain: Promise<void> = Promise.resolve();
   const onDevice = (task: () => Promise<void>): Promise<void> => (deviceChain = deviceChain.then(task));
-  const fallback = (job: (typeof plan)[number], feeds: Feeds, reason: string): Promise<void> =>
-    onDevice(async () => {
-      const s = deviceNow();
-      const out = await (await session(modelOf(m, job.model).full)).run(feeds);
-      deliver({ job: job.job, model: job.model, planned: job.kind, ran: 'fallback', device: [rel(s), rel(deviceNow())], uplink: null, server: null, downlink: null, doneMs: rel(deviceNow()), fallbackReason: reason }, out);
-    });
+  /** The whole model on the device: a local job, or a fallback (with its reason). Runs inside the device queue. */
+  const runWhole = async (job: (typeof plan)[number], feeds: Feeds, fallbackReason?: string): Promise<void> => {
+    const s = epochMs();
+    const out = await (await session(modelOf(m, job.model).full)).run(feeds);
+    const e = rel(epochMs());
+    const ran = fallbackReason === undefined ? job.kind : 'fallback';
+    deliver({ job: job.job, model: job.model, planned: job.kind, ran, device: [rel(s), e], uplink: null, server: null, downlink: null, doneMs: e, ...(fallbackReason === undefined ? {} : { fallbackReason }) }, out);
+  };
+  const fallback = (job: (typeof plan)[number], feeds: Feeds, reason: string): Promise<void> => onDevice(() => runWhole(job, feeds, reason));
   const serverFailed = (e: unknown): string => {
     const why = e instanceof Error ? e.message : String(e);
     if (!serverDown) {
@@ -139,23 +140,17 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   for (const job of plan) {
     const feeds = feedsOf.get(job.job) as Feeds;
     await onDevice(async () => {
-      if (job.kind === 'local' || serverDown) {
-        const s = deviceNow();
-        const out = await (await session(modelOf(m, job.model).full)).run(feeds);
-        const e = deviceNow();
-        const ran = job.kind === 'local' ? 'local' : 'fallback';
-        deliver({ job: job.job, model: job.model, planned: job.kind, ran, device: [rel(s), rel(e)], uplink: null, server: null, downlink: null, doneMs: rel(e), ...(ran === 'fallback' ? { fallbackReason: serverDown } : {}) }, out);
-        return;
-      }
+      if (job.kind === 'local') return runWhole(job, feeds);
+      if (serverDown) return runWhole(job, feeds, serverDown);
       let device: Span = null;
       let sent: Feeds = feeds;
       let kept: Feeds = {};
       let target = modelOf(m, job.model).remote as string;
       if (job.kind === 'split') {
         const cut = cutOf(m, job.cut as string);
-        const s = deviceNow();
+        const s = epochMs();
         const out = await (await session(cut.head)).run(feeds);
-        device = [rel(s), rel(deviceNow())];
+        device = [rel(s), rel(epochMs())];
         sent = Object.fromEntries(cut.tailInputs.map((t) => [t, (out[t] ?? feeds[t]) as Ort.Tensor]));
         kept = Object.fromEntries(cut.headOutputs.filter((t) => modelOf(m, job.model).outputs.includes(t)).map((t) => [t, out[t] as Ort.Tensor]));
         target = cut.tail;
@@ -163,11 +158,11 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
       const { body, headerLength } = encodeTensors('inputs', Object.entries(sent).map(([name, t]) => toKs(name, t)), true, { id: String(job.job), parameters: { binary_data_output: true } });
       const request = (client as PipelinedClient).request('POST', `/v2/models/${encodeURIComponent(target)}/infer`, { 'Content-Type': 'application/octet-stream', [HEADER_LENGTH]: headerLength ?? 0 }, body, timeout);
       uploads.push(
-        request.then(
-          (r) => {
+        request
+          .then((r) => {
             if (r.status !== 200) throw new ServerGone(`server answered ${r.status} for job ${job.job}: ${r.body.toString('utf8').slice(0, 200)}`);
             const doc = decodeRequest(r.body, r.headers[HEADER_LENGTH] ? Number(r.headers[HEADER_LENGTH]) : undefined, 'outputs');
-            const timing = responseTiming(r.body, r.headers[HEADER_LENGTH]);
+            const timing = doc.parameters?.edgecut_timing as { received: number; start: number; end: number } | undefined;
             const outputs: Feeds = { ...kept };
             for (const t of doc.inputs) outputs[t.name] = fromKs(ort, t);
             const up0 = Math.max(rel(r.writtenAt), lastUplinkEnd);
@@ -175,9 +170,8 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
             const upEnd = timing ? Math.max(up0, rel(timing.received - offset)) : up0;
             lastUplinkEnd = upEnd;
             deliver({ job: job.job, model: job.model, planned: job.kind, ran: job.kind, device, uplink: [up0, upEnd], server: srv, downlink: [srv ? srv[1] : upEnd, rel(r.receivedAt)], doneMs: rel(r.receivedAt) }, outputs);
-          },
-          (e: unknown) => fallback(job, feeds, serverFailed(e)),
-        ).catch((e: unknown) => fallback(job, feeds, serverFailed(e))),
+          })
+          .catch((e: unknown) => fallback(job, feeds, serverFailed(e))),
       );
     });
   }
@@ -223,29 +217,6 @@ async function clockOffset(c: PipelinedClient): Promise<number> {
   return best.offset;
 }
 
-function responseTiming(body: Buffer, headerLength: string | undefined): { received: number; start: number; end: number } | undefined {
-  try {
-    const doc = JSON.parse(body.subarray(0, headerLength ? Number(headerLength) : body.length).toString('utf8')) as { parameters?: { edgecut_timing?: { received: number; start: number; end: number } } };
-    return doc.parameters?.edgecut_timing;
-  } catch {
-    return undefined;
-  }
-}
-
-function toKs(name: string, t: Ort.Tensor): KsTensor {
-  const data = t.data as unknown as ArrayBufferView;
-  return { name, datatype: KS_OF[t.type] ?? 'FP32', shape: [...t.dims], bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-}
-
-const ARRAYS: Record<string, new (b: ArrayBuffer) => unknown> = { float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array, bool: Uint8Array, float16: Uint16Array };
-
-function fromKs(ort: typeof Ort, t: KsTensor): Ort.Tensor {
-  const type = ORT_OF[t.datatype] ?? 'float32';
-  const copy = new Uint8Array(t.bytes.length);
-  copy.set(t.bytes);
-  return new ort.Tensor(type as 'float32', new (ARRAYS[type] as new (b: ArrayBuffer) => Float32Array)(copy.buffer), [...t.shape]);
-}
-
 /** Deterministic inputs for job i (uniform [0, 1) floats; small non-negative integers). */
 export function syntheticFeeds(ort: typeof Ort, inputs: readonly ManifestTensor[], job: number): Feeds {
   let seed = (job + 1) * 2654435761;
@@ -253,7 +224,7 @@ export function syntheticFeeds(ort: typeof Ort, inputs: readonly ManifestTensor[
   return Object.fromEntries(
     inputs.map((i) => {
       const n = i.shape.reduce((p, d) => p * Math.max(1, d), 1);
-      const type = ORT_OF[i.datatype] ?? 'float32';
+      const type = ortType(i.datatype);
       if (type === 'int64') return [i.name, new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), [...i.shape])];
       if (type === 'int32') return [i.name, new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), [...i.shape])];
       return [i.name, new ort.Tensor('float32', Float32Array.from({ length: n }, next), [...i.shape])];

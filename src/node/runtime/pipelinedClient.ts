@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { epochMs } from '../serve/kserveCodec';
 
 export interface PipelinedResponse {
   readonly status: number;
@@ -13,8 +14,6 @@ export interface PipelinedResponse {
 export class ServerGone extends Error {
   override readonly name = 'ServerGone';
 }
-
-export const deviceNow = (): number => performance.timeOrigin + performance.now();
 
 interface Pending {
   readonly resolve: (r: PipelinedResponse) => void;
@@ -63,10 +62,6 @@ export class PipelinedClient {
     });
   }
 
-  get broken(): Error | undefined {
-    return this.failure;
-  }
-
   /** Queues one request; its response (or the connection's failure, or a timeout) settles it. */
   request(method: 'GET' | 'POST', path: string, headers: Readonly<Record<string, string | number>>, body: Buffer | undefined, timeoutMs: number): Promise<PipelinedResponse> {
     if (this.failure) return Promise.reject(this.failure);
@@ -74,7 +69,7 @@ export class PipelinedClient {
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
     return new Promise((resolve, reject) => {
-      const writtenAt = deviceNow();
+      const writtenAt = epochMs();
       // A timed-out request poisons the connection (later responses would be misattributed).
       const timer = setTimeout(() => this.fail(new ServerGone(`${this.host} did not answer ${path} within ${timeoutMs} ms`)), timeoutMs);
       this.pending.push({ resolve, reject, writtenAt, timer });
@@ -105,7 +100,7 @@ export class PipelinedClient {
       const p = this.pending.shift();
       if (!p) return this.fail(new ServerGone(`${this.host} sent a response nobody asked for`));
       clearTimeout(p.timer);
-      p.resolve({ status: Number(statusLine.split(' ')[1]), headers, body: Buffer.from(body), writtenAt: p.writtenAt, receivedAt: deviceNow() });
+      p.resolve({ status: Number(statusLine.split(' ')[1]), headers, body: Buffer.from(body), writtenAt: p.writtenAt, receivedAt: epochMs() });
     }
   }
 

@@ -5,6 +5,9 @@
  */
 export const HEADER_LENGTH = 'inference-header-content-length';
 
+/** This host's clock, epoch ms with sub-ms resolution: the timing both halves report. */
+export const epochMs = (): number => performance.timeOrigin + performance.now();
+
 export type KsDatatype = 'FP32' | 'FP64' | 'FP16' | 'INT64' | 'INT32' | 'INT16' | 'INT8' | 'UINT8' | 'UINT16' | 'BOOL';
 
 export interface KsTensor {
@@ -42,10 +45,10 @@ interface JsonTensor {
 }
 
 /** Parses an infer request (or, with key 'outputs', a response) into tensors; throws KsError(400). */
-export function decodeRequest(body: Buffer, headerLength: number | undefined, key: 'inputs' | 'outputs' = 'inputs'): { inputs: KsTensor[]; binaryOutputs: boolean; outputs?: string[]; id?: string } {
+export function decodeRequest(body: Buffer, headerLength: number | undefined, key: 'inputs' | 'outputs' = 'inputs'): { inputs: KsTensor[]; binaryOutputs: boolean; outputs?: string[]; id?: string; parameters?: Record<string, unknown> } {
   const jsonEnd = headerLength ?? body.length;
   if (!Number.isInteger(jsonEnd) || jsonEnd < 0 || jsonEnd > body.length) throw new KsError(400, 'Inference-Header-Content-Length is larger than the body');
-  let doc: { inputs?: unknown; outputs?: unknown; id?: unknown; parameters?: { binary_data_output?: unknown } };
+  let doc: { inputs?: unknown; outputs?: unknown; id?: unknown; parameters?: { binary_data_output?: unknown } & Record<string, unknown> };
   try {
     doc = JSON.parse(body.subarray(0, jsonEnd).toString('utf8')) as typeof doc;
   } catch {
@@ -77,7 +80,7 @@ export function decodeRequest(body: Buffer, headerLength: number | undefined, ke
   });
   const outputs = key === 'inputs' && Array.isArray(doc.outputs) ? (doc.outputs as JsonTensor[]) : undefined;
   const binaryOutputs = doc.parameters?.binary_data_output === true || !!outputs?.some((o) => o.parameters?.binary_data === true);
-  return { inputs, binaryOutputs, outputs: outputs?.map((o) => String(o.name)), id: typeof doc.id === 'string' ? doc.id : undefined };
+  return { inputs, binaryOutputs, outputs: outputs?.map((o) => String(o.name)), id: typeof doc.id === 'string' ? doc.id : undefined, parameters: doc.parameters };
 }
 
 function fromValues(d: KsDatatype, values: readonly unknown[]): Uint8Array {

@@ -3,7 +3,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { decodeRequest, encodeTensors, HEADER_LENGTH, KsError, type KsDatatype, type KsTensor } from './kserveCodec';
+import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH, KsError, type KsTensor } from './kserveCodec';
+import { fromKs, toKs } from './ortTensors';
 
 export interface ServerOptions {
   /** A folder of `NAME.onnx` files (or a bundle's server/ folder with models/ inside). */
@@ -20,8 +21,6 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Server clock (epoch ms, sub-ms) for the timing a response reports. */
-export const serverNow = (): number => performance.timeOrigin + performance.now();
 
 /** Runs tasks at most `limit` at a time, in arrival order. */
 class RunQueue {
@@ -46,12 +45,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const ORT_TYPE: Record<KsDatatype, string> = { FP32: 'float32', FP64: 'float64', FP16: 'float16', INT64: 'int64', INT32: 'int32', INT16: 'int16', INT8: 'int8', UINT8: 'uint8', UINT16: 'uint16', BOOL: 'bool' };
-const KS_TYPE: Record<string, KsDatatype> = Object.fromEntries(Object.entries(ORT_TYPE).map(([k, v]) => [v, k as KsDatatype]));
-const ARRAYS: Record<string, new (b: ArrayBuffer) => ArrayLike<unknown>> = {
-  float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array, bool: Uint8Array, float16: Uint16Array,
-};
-
 /**
  * EdgeCut's embedded server half: the KServe v2 inference protocol over HTTP (health, model
  * readiness and metadata, infer with JSON or binary tensors), ONNX Runtime underneath, body
@@ -74,7 +67,7 @@ export async function startModelServer(o: ServerOptions): Promise<RunningServer>
   const limit = o.maxBodyBytes ?? 256 * 1024 * 1024;
   const queue = new RunQueue(Math.max(1, o.concurrency ?? 1));
   const server = http.createServer((req, res) => {
-    res.setHeader('x-edgecut-time', serverNow().toFixed(3));
+    res.setHeader('x-edgecut-time', epochMs().toFixed(3));
     handle(req, res, sessions, ort, limit, queue).catch((e: unknown) => reply(res, e instanceof KsError ? e.status : 500, { error: e instanceof Error ? e.message : String(e) }));
   });
   server.keepAliveTimeout = 30_000;
@@ -110,16 +103,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessi
   if (!(tail.length === 1 && tail[0] === 'infer')) throw new KsError(404, `no route ${url.pathname}`);
   if (req.method !== 'POST') throw new KsError(405, 'infer takes POST');
   const body = await readBody(req, limit);
-  const received = serverNow();
+  const received = epochMs();
   const headerLength = req.headers[HEADER_LENGTH] === undefined ? undefined : Number(req.headers[HEADER_LENGTH]);
   const request = decodeRequest(body, headerLength);
   const feeds: Record<string, Ort.Tensor> = {};
   for (const t of request.inputs) {
     if (!session.inputNames.includes(t.name)) throw new KsError(400, `model '${name}' has no input '${t.name}' (it takes ${session.inputNames.join(', ')})`);
-    const type = ORT_TYPE[t.datatype];
-    const copy = new Uint8Array(t.bytes.length);
-    copy.set(t.bytes);
-    feeds[t.name] = new ort.Tensor(type as 'float32', new (ARRAYS[type] as new (b: ArrayBuffer) => Float32Array)(copy.buffer), [...t.shape]);
+    feeds[t.name] = fromKs(ort, t);
   }
   const missing = session.inputNames.filter((n) => !feeds[n]);
   if (missing.length) throw new KsError(400, `missing input(s) ${missing.join(', ')}`);
@@ -127,19 +117,18 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sessi
   let start = 0;
   try {
     results = await queue.run(() => {
-      start = serverNow();
+      start = epochMs();
       return session.run(feeds);
     });
   } catch (e) {
     throw new KsError(400, `inference failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const end = serverNow();
+  const end = epochMs();
   const wanted = request.outputs ?? session.outputNames;
   const outputs: KsTensor[] = wanted.map((n) => {
     const r = results[n];
     if (!r) throw new KsError(400, `model '${name}' has no output '${n}'`);
-    const data = r.data as ArrayLike<number> & { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
-    return { name: n, datatype: KS_TYPE[r.type] ?? 'FP32', shape: r.dims, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return toKs(n, r);
   });
   const timing = { received, start, end };
   const enc = encodeTensors('outputs', outputs, request.binaryOutputs, { model_name: name, ...(request.id ? { id: request.id } : {}), parameters: { edgecut_timing: timing } });

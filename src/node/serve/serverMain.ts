@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { startModelServer } from './modelServer';
+import { optionOf } from '../runtime/argv';
 
 /**
  * The server half of a bundle (`node server.js`): EdgeCut's embedded KServe v2 server over the
@@ -8,10 +9,7 @@ import { startModelServer } from './modelServer';
  */
 async function main(argv: readonly string[]): Promise<void> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
-  const arg = (k: string): string | undefined => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const arg = optionOf(argv);
   const optimization = arg('optimization') === 'disabled' ? 'disabled' : 'all';
   const server = await startModelServer({
     dir: path.join(__dirname, 'models'),

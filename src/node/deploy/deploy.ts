@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BundleManifest } from '../../core/bundle/manifest';
@@ -48,6 +48,9 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   const serverTarget = resolveTarget(o.server, o);
   const serverAddress = o.serverAddress ?? serverTarget.hostname;
   const serverUrl = `${serverAddress}:${port}`;
+  const manifest = JSON.parse(readFileSync(path.join(o.bundle, 'server', 'bundle.json'), 'utf8')) as BundleManifest;
+  // A schedule that keeps every job on the device (LO, or PO = LO) needs no server process.
+  const needsServer = manifest.cuts.length > 0 || manifest.models.some((m) => m.remote);
   progress(`connecting to ${o.server} and ${o.device}`);
   const server = await SshSession.open(serverTarget, o);
   let device: SshSession | undefined;
@@ -68,11 +71,15 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       progress(`stopping the previous server (${previous})`);
       await stopServer(server);
     }
-    progress(`starting the server on port ${port}`);
-    await startServer(server, agents.server, id, port);
-    started = true;
-    progress(`checking ${serverUrl} from the device`);
-    await waitHealthy(device, serverUrl, o.signal);
+    if (needsServer) {
+      progress(`starting the server on port ${port}`);
+      await startServer(server, agents.server, id, port, manifest);
+      started = true;
+      progress(`checking ${serverUrl} from the device`);
+      await waitHealthy(device, serverUrl, o.signal);
+    } else {
+      progress('every job runs on the device: no server to start');
+    }
     let report: DeployResult['report'];
     if (o.jobs !== 0) {
       progress(`running ${o.jobs ?? 'the planned'} job(s) on the device`);
@@ -139,9 +146,8 @@ async function stopServer(ssh: SshSession): Promise<boolean> {
 }
 
 /** Writes start.sh (so a later failed deploy can restart this one) and runs it detached. */
-async function startServer(ssh: SshSession, agent: RemoteAgent, id: string, port: number): Promise<void> {
+async function startServer(ssh: SshSession, agent: RemoteAgent, id: string, port: number, manifest: BundleManifest): Promise<void> {
   const dir = `~/${ROOT}/${id}/server`;
-  const manifest = JSON.parse((await ssh.exec(`cat ${dir}/bundle.json`)).stdout) as BundleManifest;
   const script = [
     '#!/bin/sh',
     `cd "$HOME/${ROOT}/${id}/server" || exit 1`,

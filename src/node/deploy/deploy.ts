@@ -28,7 +28,8 @@ export interface DeployOptions extends SessionOptions, TargetOptions {
 export interface DeployResult {
   readonly id: string;
   readonly serverUrl: string;
-  readonly report?: RunReport & { verified?: { jobs: number; maxRelativeDifference: number } };
+  /** The smoke test: the run with the median makespan of five, and all five makespans. */
+  readonly report?: RunReport & { makespansMs?: number[]; verified?: { jobs: number; maxRelativeDifference: number } };
 }
 
 /** Where a deployment lives on both hosts: ~/.edgecut/deploy/ID, `current` names the live one. */
@@ -171,7 +172,7 @@ async function waitHealthy(device: SshSession, url: string, signal: AbortSignal 
 }
 
 async function smokeTest(device: SshSession, agent: RemoteAgent, id: string, url: string, jobs: number | undefined, signal: AbortSignal | undefined): Promise<DeployResult['report']> {
-  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --verify${jobs ? ` --jobs ${jobs}` : ''}`;
+  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --repeat 5 --verify${jobs ? ` --jobs ${jobs}` : ''}`;
   const r = await device.exec(cmd, undefined, signal);
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {

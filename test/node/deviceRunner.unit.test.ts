@@ -9,9 +9,9 @@ import type { PlanJson } from '../../src/core/plan/planJson';
 import { writeBundle } from '../../src/node/bundle/writeBundle';
 import { relativeDifference, runJobs, syntheticFeeds } from '../../src/node/runtime/deviceRunner';
 import { startModelServer, type RunningServer } from '../../src/node/serve/modelServer';
-import { REPO_ROOT } from '../helpers/paths';
+import { REPO_ROOT, requireOrSkip, sharedModelsDir } from '../helpers/paths';
 
-const MODEL = path.join(REPO_ROOT, '..', 'shared', 'models', 'squeezenet1_1.onnx');
+const MODEL = path.join(sharedModelsDir() ?? '', 'squeezenet1_1.onnx');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
 type Feeds = Record<string, ort.Tensor>;
@@ -25,7 +25,8 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
   const reference = new Map<number, Feeds>();
 
   before(async function () {
-    if (!existsSync(MODEL) || !existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) this.skip();
+    requireOrSkip(this, existsSync(MODEL), 'the shared squeezenet1_1.onnx', 'set EDGECUT_SHARED_DIR to the folder holding models/');
+    requireOrSkip(this, existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js')), 'dist/runtime/runner.js', 'npm run build');
     dir = mkdtempSync(path.join(tmpdir(), 'edgecut-bundle-'));
     // 4G makes the planner mix local jobs with split ones: both paths get exercised.
     plan = JSON.parse(execFileSync(process.execPath, [CLI, 'plan', MODEL, '--jobs', '8', '--network', '4g', '--json'], { encoding: 'utf8' })) as PlanJson;

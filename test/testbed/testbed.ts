@@ -3,6 +3,7 @@
 // in README.md beside this file. Everything is named from one random prefix and removed by stop(),
 // by a process exit/SIGINT hook, or by cleanup.ts after a crash.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { requireOrSkip } from '../helpers/paths';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -86,12 +87,9 @@ const DEFAULTS = { upMbps: 10, downMbps: 40, delayMs: 20, delayedPorts: '8000-90
  * For a suite's before hook: skips it (printing SKIPPED with the reason and the fix) when this
  * machine cannot run the testbed; under CI=true a missing requirement fails instead.
  */
-export function requireTestbed(ctx: { skip(): void }): void {
+export function requireTestbed(ctx: Mocha.Context): void {
   const req = testbedRequirement();
-  if (req.ok) return;
-  if (process.env.CI === 'true') throw new Error(`testbed requirement missing under CI: ${req.why} — fix: ${req.fix}`);
-  console.log(`      SKIPPED: ${req.why} — fix: ${req.fix}`);
-  ctx.skip();
+  requireOrSkip(ctx, req.ok, `what the testbed needs (${req.why ?? ''})`, req.fix ?? '');
 }
 
 /** What this machine lacks to run the testbed, with the fix; ok when nothing. */

@@ -42,7 +42,7 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
     tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
     await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut/deploy"']);
     const profile = (host: string, out: string): Promise<{ code: number; err: string }> =>
-      cli('profile', squeezenet, '--host', host, ...ssh(), '--threads', '1', '--runs', '10', '--warmup', '3', '--out', path.join(work, out));
+      cli('profile', squeezenet, '--host', host, ...ssh(), '--threads', '1', '--runs', '30', '--warmup', '5', '--out', path.join(work, out));
     for (const [host, out] of [[device(), 'device.json'], [server(), 'server.json']] as const) {
       const r = await profile(host, out);
       assert.equal(r.code, 0, r.err);

@@ -1,5 +1,5 @@
 /** What the device agent prints, one JSON object per line (host ⇄ agent over SSH stdout). */
-export const AGENT_VERSION = '2';
+export const AGENT_VERSION = '3';
 
 export interface AgentInput {
   readonly name: string;
@@ -26,6 +26,7 @@ export interface LoadRun {
   /** CPU utilisation (0–1, all cores) and free memory while it ran: the predictor's dynamic features. */
   readonly cpuUtilisation: number;
   readonly freeMemoryBytes: number;
+  /** Whole-model latency of each timed run, from a session without the profiler (what a deployed runner sees). */
   readonly wholeMs: readonly number[];
   readonly nodeUs: Readonly<Record<string, readonly number[]>>;
 }

@@ -78,16 +78,17 @@ function inputTensor(input: AgentInput): unknown {
   return new ort.Tensor(input.type as 'float32', data as Float32Array, input.dims as number[]);
 }
 
+/**
+ * One load level. Each run times a plain session (what a deployed runner sees) and then the
+ * profiled one (per-node times): the profiler's own bookkeeping costs about a tenth of a small
+ * model's latency, so whole-model times from the profiled session would overstate it. Running
+ * them alternately puts both under the same drift of the device's speed.
+ */
 async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, load: number, dir: string): Promise<LoadRun> {
   const prefix = path.join(dir, `prof-${load}`);
-  const session = await ort.InferenceSession.create(model, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'disabled',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    enableProfiling: true,
-    profileFilePrefix: prefix,
-  });
+  const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
+  const plain = await ort.InferenceSession.create(model, options);
+  const profiled = await ort.InferenceSession.create(model, { ...options, enableProfiling: true, profileFilePrefix: prefix });
   const feeds = Object.fromEntries(inputs.map((i) => [i.name, inputTensor(i)])) as Record<string, never>;
   const workers = startLoad(load);
   const wholeMs: number[] = [];
@@ -96,8 +97,9 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   try {
     for (let r = 0; r < warmup + runs; r++) {
       const t0 = process.hrtime.bigint();
-      await session.run(feeds);
+      await plain.run(feeds);
       if (r >= warmup) wholeMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      await profiled.run(feeds);
       freeMemory = os.freemem();
       emit({ event: 'progress', load, run: r + 1, of: warmup + runs });
     }
@@ -105,8 +107,8 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
     await Promise.all(workers.map((w) => w.terminate()));
   }
   const after = cpuTimes();
-  session.endProfiling();
-  await session.release();
+  profiled.endProfiling();
+  await Promise.all([plain.release(), profiled.release()]);
   return { load, cpuUtilisation: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total), freeMemoryBytes: freeMemory, wholeMs, nodeUs: nodeTimes(dir, `prof-${load}`, warmup) };
 }
 

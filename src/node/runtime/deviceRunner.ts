@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest, JobKind, ManifestTensor } from '../../core/bundle/manifest';
 import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH } from '../serve/kserveCodec';
-import { fromKs, ortType, toKs } from '../serve/ortTensors';
+import { fromKs, ortType, toKs, warmUp } from '../serve/ortTensors';
 import { PipelinedClient, ServerGone } from './pipelinedClient';
 
 type Feeds = Record<string, Ort.Tensor>;
@@ -73,11 +73,16 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   };
   const count = o.jobs ?? m.jobs.length;
   const plan = Array.from({ length: count }, (_, i) => ({ ...(m.jobs[i % m.jobs.length] as BundleManifest['jobs'][number]), job: i }));
-  // Load every session before the clock starts: the plan does not predict model loading.
+  // Load and warm every session before the clock starts: the plan predicts a warm runtime (the
+  // profile discards its warm-up runs too), not model loading or a first run's allocations.
+  const warmed = new Set<string>();
   for (const j of plan) {
     const model = modelOf(m, j.model);
-    await session(model.full);
-    if (j.cut) await session(cutOf(m, j.cut).head);
+    for (const rel of [model.full, ...(j.cut ? [cutOf(m, j.cut).head] : [])]) {
+      if (warmed.has(rel)) continue;
+      warmed.add(rel);
+      await warmUp(ort, await session(rel));
+    }
   }
 
   let client: PipelinedClient | undefined;

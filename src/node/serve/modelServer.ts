@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH, KsError, type KsTensor } from './kserveCodec';
-import { fromKs, toKs } from './ortTensors';
+import { fromKs, toKs, warmUp } from './ortTensors';
 
 export interface ServerOptions {
   /** A folder of `NAME.onnx` files (or a bundle's server/ folder with models/ inside). */
@@ -62,7 +62,9 @@ export async function startModelServer(o: ServerOptions): Promise<RunningServer>
   const sessions = new Map<string, Ort.InferenceSession>();
   for (const f of files) {
     const options = { executionProviders: ['cpu'], intraOpNumThreads: o.threads ?? 0, graphOptimizationLevel: o.optimization ?? 'all' } as const;
-    sessions.set(f.replace(/\.onnx$/, ''), await ort.InferenceSession.create(path.join(folder, f), options));
+    const session = await ort.InferenceSession.create(path.join(folder, f), options);
+    await warmUp(ort, session);
+    sessions.set(f.replace(/\.onnx$/, ''), session);
   }
   const limit = o.maxBodyBytes ?? 256 * 1024 * 1024;
   const queue = new RunQueue(Math.max(1, o.concurrency ?? 1));

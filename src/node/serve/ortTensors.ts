@@ -31,3 +31,20 @@ export function fromKs(ort: typeof Ort, t: KsTensor): Ort.Tensor {
   copy.set(t.bytes);
   return new ort.Tensor(type as 'float32', new (ARRAYS[type] as new (b: ArrayBuffer) => Float32Array)(copy.buffer), [...t.shape]);
 }
+
+/**
+ * Runs a session once on zeros shaped from its own input metadata (unknown dimensions as 1), so
+ * the first timed inference does not pay for the arena's first allocations. Returns false when
+ * an input is not a plain tensor and the warm-up was skipped.
+ */
+export async function warmUp(ort: typeof Ort, session: Ort.InferenceSession): Promise<boolean> {
+  const feeds: Record<string, Ort.Tensor> = {};
+  for (const i of session.inputMetadata) {
+    if (!i.isTensor || !ARRAYS[i.type]) return false;
+    const dims = i.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+    const Typed = ARRAYS[i.type] as unknown as { new (n: number): Float32Array };
+    feeds[i.name] = new ort.Tensor(i.type as 'float32', new Typed(dims.reduce((a, b) => a * b, 1)), dims);
+  }
+  await session.run(feeds);
+  return true;
+}

@@ -23,6 +23,10 @@ export async function benchmark({ repoRoot, log }) {
   const within = acc.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
   const classRows = acc.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.r2Loaded.toFixed(3)} | ${c.cvR2.linear.toFixed(3)} | ${c.cvR2.log.toFixed(3)} | ${c.cvR2.poly.toFixed(3)} |`);
   const lomoRows = acc.lomo.map((r) => `| ${r.model} | ${r.measured.toFixed(1)} | ${r.layerSum.toFixed(1)} | ${r.predicted.toFixed(1)} | ${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}% |`);
+  const grid = m.withGrid;
+  const gridWithin = grid.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
+  const gridRows = grid.lomo.map((r, i) => `| ${r.model} | ${r.measured.toFixed(1)} | ${acc.lomo[i].predicted.toFixed(1)} (${acc.lomo[i].errorPct >= 0 ? '+' : ''}${acc.lomo[i].errorPct.toFixed(1)}%) | ${r.predicted.toFixed(1)} (${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%) |`);
+  const gridClassRows = grid.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.r2Loaded.toFixed(3)} |`);
   const timeRows = m.profiles.map((p) => `| ${p.model} | ${p.profile.layerCount} | ${p.seconds.toFixed(1)} |`);
   const netErr = (x, y) => `${(100 * (x - y) / y).toFixed(1)}%`;
   const key = (c) => acc.perClass.find((x) => x.opClass === c)?.r2;
@@ -48,6 +52,18 @@ export async function benchmark({ repoRoot, log }) {
     '| op type | samples | chosen form | R² idle | R² under load | linear | log | poly |',
     '|---|--:|---|--:|--:|--:|--:|--:|',
     ...classRows,
+    '',
+    '### With the kernel grid (nn-Meter-style sampled kernels)',
+    '',
+    `\`edgecut profile --kernel-grid\` times ${m.grid.profile.layerCount} single kernels sampled over Conv (3×3…7×7, pointwise, depthwise), MatMul/Gemm (1–320 rows, activation×activation too), pooling and element-wise shapes (square and PP-OCR-like wide maps) in one ${m.grid.seconds.toFixed(0)} s profile; every leave-one-out fit below also trains on it. Within ±10 %: ${gridWithin}/${grid.lomo.length} (networks only: ${within}/${acc.lomo.length}).`,
+    '',
+    '| model | measured ms | networks only | with kernel grid |',
+    '|---|--:|--:|--:|',
+    ...gridRows,
+    '',
+    '| op type | samples | chosen form | R² idle | R² under load |',
+    '|---|--:|---|--:|--:|',
+    ...gridClassRows,
     '',
     '### netprobe against the shaping',
     '',

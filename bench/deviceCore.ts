@@ -44,10 +44,17 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
       profiles.push({ model: path.basename(m.file), profile: JSON.parse(readFileSync(out, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 });
       log(`profiled ${path.basename(m.file)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
+    // nn-Meter's kernel grid: sampled single kernels, trained on by every leave-one-out fit.
+    const gridOut = path.join(work, 'kernel-grid.profile.json');
+    const t0 = Date.now();
+    const g = await cli(['profile', '--kernel-grid', '--host', device, ...ssh, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', gridOut]);
+    if (g.code !== 0) throw new Error(`profile --kernel-grid: ${g.err}`);
+    const grid = { model: 'kernel grid', profile: JSON.parse(readFileSync(gridOut, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 };
+    log(`profiled the kernel grid (${grid.profile.layerCount} kernels) in ${grid.seconds.toFixed(1)} s`);
     const netOut = path.join(work, 'net.json');
     const net = await cli(['netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut]);
     if (net.code !== 0) throw new Error(`netprobe: ${net.err}`);
-    return { profiles, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
+    return { profiles, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
   } finally {
     await tb.stop();
   }
@@ -56,10 +63,11 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
 /** Two exports of one network (resnet18 and its dynamo export) are one model for leave-one-out. */
 const family = (model: string): string => model.replace(/\.dynamo(?=\.onnx$)/, '');
 
-/** Leave-one-model-out: fit on the others (and not on another export of the same network),
- *  predict the left-out model's idle whole-model time. */
-export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[]) {
-  const all = profiles.flatMap((p) => profileSamples(p.profile));
+/** Leave-one-model-out: fit on the others (and not on another export of the same network) and,
+ *  when given, the kernel grid; predict the left-out model's idle whole-model time. */
+export function accuracy(profiles: readonly { model: string; profile: DeviceProfileJson }[], grid?: { profile: DeviceProfileJson }) {
+  const training = grid ? [...profiles, grid] : profiles;
+  const all = training.flatMap((p) => profileSamples(p.profile));
   const sessions = profiles.flatMap((p) => profileSessions(p.profile));
   const baseline = idleBaseline(profiles.map((p) => p.profile));
   const { report, predictor } = fitPredictor('bench', all, baseline, sessions);
@@ -81,7 +89,7 @@ if (require.main === module) {
     process.stdout.write(JSON.stringify({ skipped: req.why }));
   } else {
     measure(models, (l) => process.stderr.write(`bench: ${l}\n`))
-      .then((m) => process.stdout.write(JSON.stringify({ ...m, accuracy: accuracy(m.profiles) })))
+      .then((m) => process.stdout.write(JSON.stringify({ ...m, accuracy: accuracy(m.profiles), withGrid: accuracy(m.profiles, m.grid) })))
       .catch((e: unknown) => {
         process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;

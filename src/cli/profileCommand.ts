@@ -1,6 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
+import { kernelGridModel, sampleKernels } from '../core/predictor/kernelGrid';
 import { layerTimes, ortNodeTimes, type OrtTraceEvent } from '../core/profiles/ortProfile';
 import { loadModelFile } from '../node/modelFile';
 import { packageRoot } from '../node/packageRoot';
@@ -14,11 +16,13 @@ const VALUED = new Set(['host', 'identity', 'known-hosts', 'threads', 'runs', 'w
 
 export async function profileCommand(argv: readonly string[], out: Output): Promise<number> {
   const args = parseArgs(argv, VALUED);
-  checkKnown(args, ['accept-new-host-key'], 'profile');
+  checkKnown(args, ['accept-new-host-key', 'kernel-grid'], 'profile');
   const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
-  const [file, ...extra] = args.positional;
+  const grid = args.flags.has('kernel-grid');
+  const [given, ...extra] = args.positional;
   const outFile = opt('out');
-  if (!file || extra.length || !outFile) throw new UsageError(`usage: ${PROFILE_USAGE}`);
+  if ((grid ? given !== undefined : !given) || extra.length || !outFile) throw new UsageError(`usage: ${PROFILE_USAGE}`);
+  const file = given ?? writeKernelGrid();
   const loaded = await loadModelFile(file);
   const analysis = analyzeModel(loaded.model, { dims: parseDims(args.options.get('dim') ?? []) });
   const ortProfile = opt('from-ort-profile');
@@ -57,11 +61,23 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
       log: (l) => out.stderr(`${l}\n`),
     });
     writeFileSync(outFile, JSON.stringify(profile, null, 2));
+    if (grid) {
+      out.stdout(`${profile.name}: ${profile.layerCount} sampled kernels timed on ${profile.description}\nwrote ${outFile} (use: edgecut fit ${outFile} OTHER.profile.json… --out device.predictor.json)\n`);
+      return 0;
+    }
     out.stdout(`${profile.name}: ${profile.model} takes ${profile.wholeModelMs.median.toFixed(1)} ms (p90 ${profile.wholeModelMs.p90.toFixed(1)}) on ${profile.description}\nwrote ${outFile} (use: edgecut plan ${file} --device ${outFile})\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    if (grid) rmSync(path.dirname(file), { recursive: true, force: true });
   }
+}
+
+/** `--kernel-grid`: the sampled single-kernel model, written to a temporary folder. */
+function writeKernelGrid(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-grid-')), 'kernel-grid.onnx');
+  writeFileSync(file, kernelGridModel(sampleKernels()));
+  return file;
 }
 
 /** `--from-ort-profile`: a profile the user recorded with ONNX Runtime (graph optimisation disabled). */

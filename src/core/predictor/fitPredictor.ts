@@ -1,6 +1,6 @@
 import type { LoadFeatures } from './features';
 import { bestForm, covers, fitForm, predict, type ClassModel, type Form, type Sample } from './predictor';
-import type { Session } from './profileSamples';
+import { KERNEL_GRID_MODEL, type Session } from './profileSamples';
 import type { OpClass } from '../profiles/types';
 
 /** A fitted device predictor (`edgecut fit --out`), usable as `plan --device FILE`. */
@@ -38,7 +38,7 @@ export function fitPredictor(name: string, samples: readonly Sample[], baseline:
   const fitted = fitClasses(samples);
   const predictor = assemble(name, samples, baseline, sessions, fitted);
   const perClass = fitted.map((c) => ({ opClass: c.opClass, form: c.model.form, samples: c.samples, r2: c.r2, r2Loaded: c.r2Loaded, cvR2: c.cvR2 }));
-  const models = [...new Set(samples.map((s) => s.model))];
+  const models = [...new Set(samples.map((s) => s.model))].filter((m) => m !== KERNEL_GRID_MODEL);
   const leaveOneModelOut = models.length < 2 ? [] : models.map((model) => leaveOut(model, name, samples, baseline, sessions));
   return { predictor, report: { perClass, leaveOneModelOut } };
 }

@@ -4,6 +4,8 @@ import type { Sample } from './predictor';
 /** What `fit` needs of a measured profile (written by `edgecut profile`). */
 export interface ProfileForFit {
   readonly model: string;
+  /** Sampled single kernels (`profile --kernel-grid`): layers to learn from, not a session to time. */
+  readonly kernelGrid?: boolean;
   readonly layerFeatures: readonly LayerFeatures[];
   readonly loads: readonly {
     readonly load: number;
@@ -23,18 +25,24 @@ export interface Session {
   readonly wholeMs: number;
 }
 
+/** Samples of kernel-grid profiles carry this model name: always trained on, never held out. */
+export const KERNEL_GRID_MODEL = 'kernel grid';
+
 /** One training sample per measured layer and load level. */
 export function profileSamples(p: ProfileForFit): Sample[] {
+  const model = p.kernelGrid ? KERNEL_GRID_MODEL : p.model;
   return p.loads.flatMap((run) =>
     run.layers.flatMap((l) => {
       const features = p.layerFeatures[l.id];
       const load = { cpuUtilisation: run.cpuUtilisation, freeMemoryGB: run.freeMemoryBytes / 1e9, busyThreads: run.load };
-      return features ? [{ model: p.model, features, load, ms: l.ms }] : [];
+      return features ? [{ model, features, load, ms: l.ms }] : [];
     }),
   );
 }
 
+/** Whole-model runs; a kernel grid's (many inputs and outputs, no network) teach nothing of a session. */
 export function profileSessions(p: ProfileForFit): Session[] {
+  if (p.kernelGrid) return [];
   return p.loads.flatMap((run) =>
     run.wholeModelMs ? [{ model: p.model, busyThreads: run.load, layers: run.layers.length, layerSumMs: run.layers.reduce((s, l) => s + l.ms, 0), wholeMs: run.wholeModelMs.median }] : [],
   );

@@ -5,6 +5,7 @@ import type { ModelAnalysis } from '../../core/analysis';
 import { dataTypeName } from '../../core/onnx/dataType';
 import { externalReferences } from '../../core/onnx/externalData';
 import { withSyntheticWeights } from '../../core/onnx/syntheticWeights';
+import { KERNEL_GRID_PRODUCER } from '../../core/predictor/kernelGrid';
 import { layerFeatures, type LayerFeatures } from '../../core/predictor/features';
 import { layerTimes, median, percentile } from '../../core/profiles/ortProfile';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from '../agent/agentProtocol';
@@ -31,6 +32,8 @@ export interface DeviceProfileJson {
   readonly name: string;
   readonly description: string;
   readonly model: string;
+  /** A kernel grid (`profile --kernel-grid`): training samples for `fit`, not a network to plan. */
+  readonly kernelGrid?: true;
   readonly layerCount: number;
   readonly layers: readonly { id: number; ms: number; p90: number }[];
   /** Static features per layer, so `edgecut fit` needs only profiles. */
@@ -157,6 +160,7 @@ function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: { facts: DeviceFact
     name: spec,
     description: `${r.facts.cpuModel} (${r.facts.cores} cores, ${r.facts.arch}), ONNX Runtime ${r.facts.ort}, measured ${new Date().toISOString()}`,
     model: path.basename(loaded.path),
+    ...(loaded.model.producer === KERNEL_GRID_PRODUCER ? { kernelGrid: true as const } : {}),
     layerCount: layers.length,
     layers: base.layers,
     layerFeatures: layerFeatures(a),

@@ -1,0 +1,82 @@
+// Step 5 measurements on the testbed (root only), bundled by bench/deployAccuracy.mjs: the
+// deployed makespan against the plan's, and the runtime's overhead against the flow shop.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../src/cli/main';
+import { runOverhead } from '../src/core/deploy/runOverhead';
+import type { RunReport } from '../src/node/runtime/deviceRunner';
+import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
+
+async function cli(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  let err = '';
+  let out = '';
+  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, err, out };
+}
+
+async function ok(argv: string[]): Promise<string> {
+  const r = await cli(argv);
+  if (r.code !== 0) throw new Error(`edgecut ${argv[0]}: ${r.err}`);
+  return r.out;
+}
+
+export interface DeployRound {
+  readonly round: number;
+  readonly strategy: string;
+  readonly predictedMs: number;
+  readonly measuredMs: number;
+  readonly errorPct: number;
+  readonly makespansMs: readonly number[];
+  readonly flowShopMs: number;
+  readonly overheadMs: number;
+  readonly overheadPct: number;
+}
+
+/** `rounds` times: profile device and server, netprobe, plan `jobs` jobs, deploy JPS and PO. */
+export async function measure(model: string, rounds: number, jobs: number, log: (l: string) => void): Promise<DeployRound[]> {
+  const repo = path.dirname(__dirname);
+  if (!existsSync(path.join(repo, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: repo });
+  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
+  const work = mkdtempSync(path.join(tmpdir(), 'edgecut-bench-deploy-'));
+  const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
+  const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;
+  const server = `${tb.user}@${tb.server.host}:${tb.server.port}`;
+  const hosts = ['--device', device, '--server', server, ...ssh];
+  const out: DeployRound[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const [host, file] of [[device, 'device.json'], [server, 'server.json']] as const) {
+        await ok(['profile', model, '--host', host, ...ssh, '--threads', '1', '--runs', '30', '--warmup', '5', '--out', path.join(work, file)]);
+      }
+      await ok(['netprobe', ...hosts, '--server-address', tb.server.peerAddressFromOther, '--out', path.join(work, 'net.json')]);
+      const plan = await ok(['plan', model, '--device', path.join(work, 'device.json'), '--server', path.join(work, 'server.json'), '--network', path.join(work, 'net.json'), '--jobs', String(jobs), '--json']);
+      writeFileSync(path.join(work, 'plan.json'), plan);
+      for (const strategy of ['JPS', 'PO']) {
+        const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: RunReport & { makespansMs: number[] } };
+        const o = runOverhead(d.report.jobs);
+        const errorPct = (100 * (d.report.makespanMs - d.predictedMakespanMs)) / d.predictedMakespanMs;
+        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct });
+        log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
+      }
+    }
+    await cli(['undeploy', ...hosts]);
+    return out;
+  } finally {
+    await tb.stop();
+  }
+}
+
+if (require.main === module) {
+  const [model = '', rounds = '3', jobs = '10'] = process.argv.slice(2);
+  const req = testbedRequirement();
+  if (!req.ok) process.stdout.write(JSON.stringify({ skipped: req.why }));
+  else
+    measure(model, Number(rounds), Number(jobs), (l) => process.stderr.write(`bench: ${l}\n`))
+      .then((rounds) => process.stdout.write(JSON.stringify({ rounds })))
+      .catch((e: unknown) => {
+        process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      });
+}

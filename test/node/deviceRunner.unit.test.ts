@@ -52,6 +52,9 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
       assert.ok(existsSync(path.join(b, 'server', 'models', `${c.tail}.onnx`)));
       const config = readFileSync(path.join(b, 'triton', c.tail, 'config.pbtxt'), 'utf8');
       for (const t of c.tailInputs) assert.match(config, new RegExp(`name: "${t}"`));
+      // Squeezenet's tails are batch-agnostic (GlobalAveragePool, Flatten): Triton batches them.
+      assert.match(config, /max_batch_size: 8\n/);
+      assert.match(config, /dynamic_batching \{/);
       assert.ok(existsSync(path.join(b, 'triton', c.tail, '1', 'model.onnx')));
     }
     for (const half of ['device', 'server', 'triton']) assert.ok(readFileSync(path.join(b, half, 'README.md'), 'utf8').length > 200);

@@ -2,6 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import * as path from 'node:path';
 import { analyzeModel } from '../../core/analysis';
 import { jobKind, safeName, type BundleManifest, type JobKind, type ManifestTensor } from '../../core/bundle/manifest';
+import type * as Ort from 'onnxruntime-node';
+import { withBatchAxis } from '../../core/bundle/batchAxis';
 import { tritonConfig, type TensorSpec } from '../../core/bundle/tritonConfig';
 import { bundleReadmes } from '../../core/bundle/readmes';
 import { dataTypeName } from '../../core/onnx/dataType';
@@ -12,6 +14,7 @@ import { splitModel, tensorTypes } from '../../core/split/splitModel';
 import { inlineWeights } from '../inlineWeights';
 import { loadModelFile } from '../modelFile';
 import { ksDatatype } from '../serve/ortTensors';
+import { batchesCorrectly } from './batchCheck';
 
 export interface BundleOptions {
   readonly plan: PlanJson;
@@ -83,7 +86,7 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
       if (used.some((s) => kindOf(s.candidate) === 'remote')) {
         remote = `${key}__full`;
         writeFileSync(path.join(dir.server, 'models', `${remote}.onnx`), bytes);
-        writeTriton(dir.triton, remote, bytes, inputs.map(spec), outputs.map(spec));
+        await writeTriton(dir.triton, remote, bytes, inputs.map(spec), outputs.map(spec));
       }
       for (const id of [...new Set(used.map((s) => s.candidate))].filter((c) => kindOf(c) === 'split')) {
         const cand = m.candidates[id];
@@ -94,7 +97,7 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
         mkdirSync(path.dirname(path.join(dir.device, head)), { recursive: true });
         writeFileSync(path.join(dir.device, head), s.head);
         writeFileSync(path.join(dir.server, 'models', `${tail}.onnx`), s.tail);
-        writeTriton(dir.triton, tail, s.tail, s.tailInputs.map(spec), s.tailOutputs.map(spec));
+        await writeTriton(dir.triton, tail, s.tail, s.tailInputs.map(spec), s.tailOutputs.map(spec));
         cuts.push({ key: tail, model: m.name, candidate: id, cutTensors: cand.cutTensors, head, tail, headOutputs: s.headOutputs, tailInputs: s.tailInputs, tailOutputs: s.tailOutputs });
       }
       models.push({ name: m.name, full, ...(remote ? { remote } : {}), inputs: inputs.map((t) => ks(spec(t))), outputs });
@@ -135,13 +138,19 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
   }
 }
 
-function writeTriton(root: string, name: string, model: Uint8Array, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): void {
+/**
+ * One Triton model folder. A tail whose tensors have a batch of 1 gets a symbolic batch axis and
+ * dynamic batching when a batch of two samples, run in ONNX Runtime here, gives what each gives
+ * alone; otherwise (a literal 1×… reshape inside) it keeps exact shapes and no batching.
+ */
+async function writeTriton(root: string, name: string, model: Uint8Array, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): Promise<boolean> {
   mkdirSync(path.join(root, name, '1'), { recursive: true });
-  writeFileSync(path.join(root, name, '1', 'model.onnx'), model);
-  // The split halves keep the model's fixed batch of 1, so Triton gets exact shapes; a model
-  // exported with a dynamic batch axis would get max_batch_size and dynamic batching instead.
-  const dynamic = inputs.some((t) => t.shape[0] !== 1);
-  writeFileSync(path.join(root, name, 'config.pbtxt'), tritonConfig(name, inputs, outputs, { fixedBatch: !dynamic }));
+  const batched = withBatchAxis(model);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ok = [...inputs, ...outputs].every((t) => t.shape[0] === 1) && (await batchesCorrectly(require('onnxruntime-node') as typeof Ort, batched, inputs));
+  writeFileSync(path.join(root, name, '1', 'model.onnx'), ok ? batched : model);
+  writeFileSync(path.join(root, name, 'config.pbtxt'), tritonConfig(name, inputs, outputs, { fixedBatch: !ok }));
+  return ok;
 }
 
 function ortPackageVersion(): string {

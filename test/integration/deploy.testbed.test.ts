@@ -17,6 +17,47 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 type Deployed = { id: string; predictedMakespanMs: number; report: RunReport & { verified: { jobs: number; maxRelativeDifference: number } } };
 
+const ssh = (tb: Testbed): string[] => ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
+const hostArgs = (tb: Testbed): string[] => ['--device', `${tb.user}@${tb.device.host}:${tb.device.port}`, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, ...ssh(tb)];
+const deployArgsFor = (tb: Testbed, work: string, model: string): string[] => ['--plan', path.join(work, 'plan.json'), '--model', model, ...hostArgs(tb), '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--json'];
+
+/** A testbed with a 1-CPU device and no deployment yet, profiled and planned for 10 jobs of `model`. */
+async function deployTestbed(shaping: { upMbps: number; downMbps: number; delayMs: number }, work: string, model: string): Promise<Testbed> {
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
+  const tb = await startTestbed({ ...shaping, deviceCpu: 1 });
+  await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut/deploy"']);
+  await profileAndPlan(tb, work, model);
+  return tb;
+}
+
+/** What a user does before deploying: profile the device and the server, probe the link, plan 10 jobs. */
+async function profileAndPlan(tb: Testbed, work: string, model: string): Promise<void> {
+  for (const [host, out] of [[`${tb.user}@${tb.device.host}:${tb.device.port}`, 'device.json'], [`${tb.user}@${tb.server.host}:${tb.server.port}`, 'server.json']] as const) {
+    const r = await cli('profile', model, '--host', host, ...ssh(tb), '--threads', '1', '--runs', '30', '--warmup', '5', '--out', path.join(work, out));
+    assert.equal(r.code, 0, r.err);
+  }
+  const net = await cli('netprobe', ...hostArgs(tb), '--server-address', tb.server.peerAddressFromOther, '--out', path.join(work, 'net.json'));
+  assert.equal(net.code, 0, net.err);
+  const plan = await cli('plan', model, '--device', path.join(work, 'device.json'), '--server', path.join(work, 'server.json'), '--network', path.join(work, 'net.json'), '--jobs', '10', '--json');
+  assert.equal(plan.code, 0, plan.err);
+  writeFileSync(path.join(work, 'plan.json'), plan.out);
+}
+
+/** Deploys one strategy and checks what every deployment must give: each job once, as planned, outputs equal to the whole model's. */
+async function deployChecked(args: string[], strategy: string): Promise<Deployed> {
+  const r = await cli('deploy', ...args, '--strategy', strategy);
+  assert.equal(r.code, 0, r.err);
+  const d = JSON.parse(r.out) as Deployed;
+  assert.equal(d.report.jobs.length, 10);
+  assert.equal(d.report.duplicates, 0);
+  assert.ok(d.report.jobs.every((j) => j.ran === j.planned), `no fallback: ${d.report.notes.join('; ')}`);
+  assert.equal(d.report.verified.jobs, 10);
+  assert.ok(d.report.verified.maxRelativeDifference <= 1e-5, `outputs differ by ${d.report.verified.maxRelativeDifference}`);
+  const error = (d.report.makespanMs - d.predictedMakespanMs) / d.predictedMakespanMs;
+  console.log(`      ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${(100 * error).toFixed(1)}%)`);
+  return d;
+}
+
 /** Where the deploy runs are written for the benchmark and the closing note. */
 export const DEPLOY_RESULTS = path.join(REPO_ROOT, 'test-output', 'deploy');
 
@@ -29,29 +70,13 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
   let tb: Testbed;
   const work = mkdtempSync(path.join(tmpdir(), 'edgecut-deploy-'));
   const squeezenet = path.join(sharedModelsDir() ?? '', 'squeezenet1_1.onnx');
-  const device = (): string => `${tb.user}@${tb.device.host}:${tb.device.port}`;
-  const server = (): string => `${tb.user}@${tb.server.host}:${tb.server.port}`;
-  const ssh = (): string[] => ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
-  const hosts = (): string[] => ['--device', device(), '--server', server(), ...ssh()];
-  const deployArgs = (): string[] => ['--plan', path.join(work, 'plan.json'), '--model', squeezenet, ...hosts(), '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--json'];
+  const hosts = (): string[] => hostArgs(tb);
+  const deployArgs = (): string[] => deployArgsFor(tb, work, squeezenet);
   const runs: Record<string, Deployed> = {};
 
   before(async function () {
     requireTestbed(this);
-    if (!existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
-    tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
-    await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut/deploy"']);
-    const profile = (host: string, out: string): Promise<{ code: number; err: string }> =>
-      cli('profile', squeezenet, '--host', host, ...ssh(), '--threads', '1', '--runs', '30', '--warmup', '5', '--out', path.join(work, out));
-    for (const [host, out] of [[device(), 'device.json'], [server(), 'server.json']] as const) {
-      const r = await profile(host, out);
-      assert.equal(r.code, 0, r.err);
-    }
-    const net = await cli('netprobe', ...hosts(), '--server-address', tb.server.peerAddressFromOther, '--out', path.join(work, 'net.json'));
-    assert.equal(net.code, 0, net.err);
-    const plan = await cli('plan', squeezenet, '--device', path.join(work, 'device.json'), '--server', path.join(work, 'server.json'), '--network', path.join(work, 'net.json'), '--jobs', '10', '--json');
-    assert.equal(plan.code, 0, plan.err);
-    writeFileSync(path.join(work, 'plan.json'), plan.out);
+    tb = await deployTestbed({ upMbps: 10, downMbps: 40, delayMs: 20 }, work, squeezenet);
   });
 
   after(async () => {
@@ -63,17 +88,9 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
 
   for (const strategy of ['JPS', 'PO']) {
     it(`deploys the ${strategy} schedule, runs 10 jobs, and every output equals the whole model's`, async () => {
-      const r = await cli('deploy', ...deployArgs(), '--strategy', strategy);
-      assert.equal(r.code, 0, r.err);
-      const d = JSON.parse(r.out) as Deployed;
+      const d = await deployChecked(deployArgs(), strategy);
       runs[strategy] = d;
-      assert.equal(d.report.jobs.length, 10);
-      assert.equal(d.report.duplicates, 0);
-      assert.ok(d.report.jobs.every((j) => j.ran === j.planned), `no fallback: ${d.report.notes.join('; ')}`);
-      assert.equal(d.report.verified.jobs, 10);
-      assert.ok(d.report.verified.maxRelativeDifference <= 1e-5, `outputs differ by ${d.report.verified.maxRelativeDifference}`);
       const error = (d.report.makespanMs - d.predictedMakespanMs) / d.predictedMakespanMs;
-      console.log(`      ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${(100 * error).toFixed(1)}%)`);
       assert.ok(Math.abs(error) <= 0.15, `${strategy} makespan ${d.report.makespanMs.toFixed(1)} ms vs predicted ${d.predictedMakespanMs.toFixed(1)} ms`);
     });
   }
@@ -90,18 +107,6 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
       const alive = await tb.run('server', ['sh', '-c', 'kill -0 "$(cat "$HOME/.edgecut/deploy/server.pid")"']);
       assert.equal(alive.code, 0, 'the server named by the pid file runs');
     }
-  });
-
-  // The comparison decides only where the predicted gain is larger than the ±15 % the
-  // makespans are held to; a smaller predicted gain is within what the prediction can resolve.
-  it('where the plan predicts JPS beats PO by more than the prediction error, the measured JPS run beats PO', function () {
-    const jps = runs.JPS;
-    const po = runs.PO;
-    assert.ok(jps && po);
-    const gain = 1 - jps.predictedMakespanMs / po.predictedMakespanMs;
-    console.log(`      predicted JPS gain over PO ${(100 * gain).toFixed(1)}%; measured JPS ${jps.report.makespanMs.toFixed(1)} ms, PO ${po.report.makespanMs.toFixed(1)} ms`);
-    if (gain <= 0.15) this.skip();
-    assert.ok(jps.report.makespanMs < po.report.makespanMs, `JPS ${jps.report.makespanMs} vs PO ${po.report.makespanMs}`);
   });
 
   it('a deploy that fails halfway leaves the running deployment as it was', async () => {
@@ -126,5 +131,41 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
     assert.equal(await serverProcesses(), '0', 'no server process is left');
     const left = await tb.run('server', ['sh', '-c', 'ls "$HOME/.edgecut/deploy" 2>/dev/null | wc -l']);
     assert.equal(left.stdout.trim(), '0');
+  });
+});
+
+/**
+ * On a fast link (100 Mbit/s both ways, 4 ms RTT) the plan offloads most jobs and predicts JPS
+ * ~40 % ahead of PO: there the measured runs must agree on which is faster. Their makespan
+ * errors are reported, not held to ±15 %: on this testbed the device's one CPU also encodes the
+ * uploads and receives the results, which the flow shop does not charge to it (see BENCHMARKS.md).
+ */
+describe('JPS against PO on a fast link (testbed)', function () {
+  this.timeout(900_000);
+  let tb: Testbed;
+  const work = mkdtempSync(path.join(tmpdir(), 'edgecut-deploy-fast-'));
+  const squeezenet = path.join(sharedModelsDir() ?? '', 'squeezenet1_1.onnx');
+  const runs: Record<string, Deployed> = {};
+
+  before(async function () {
+    requireTestbed(this);
+    tb = await deployTestbed({ upMbps: 100, downMbps: 100, delayMs: 4 }, work, squeezenet);
+  });
+
+  after(async () => {
+    if (tb) await cli('undeploy', ...hostArgs(tb)).catch(() => undefined);
+    await tb?.stop();
+    mkdirSync(DEPLOY_RESULTS, { recursive: true });
+    writeFileSync(path.join(DEPLOY_RESULTS, 'fast-link.json'), JSON.stringify(runs, null, 2));
+  });
+
+  it('where the plan predicts JPS beats PO by more than 15 %, the measured JPS run beats the measured PO run', async function () {
+    for (const strategy of ['JPS', 'PO']) runs[strategy] = await deployChecked(deployArgsFor(tb, work, squeezenet), strategy);
+    const jps = runs.JPS as Deployed;
+    const po = runs.PO as Deployed;
+    const gain = 1 - jps.predictedMakespanMs / po.predictedMakespanMs;
+    console.log(`      predicted JPS gain over PO ${(100 * gain).toFixed(1)}%; measured ${(100 * (1 - jps.report.makespanMs / po.report.makespanMs)).toFixed(1)}%`);
+    if (gain <= 0.15) this.skip();
+    assert.ok(jps.report.makespanMs < po.report.makespanMs, `JPS ${jps.report.makespanMs} vs PO ${po.report.makespanMs}`);
   });
 });

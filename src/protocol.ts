@@ -5,7 +5,7 @@
  */
 
 /** Bumped when a message changes shape; exchanged in the ready handshake. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface PlanSettings {
   readonly device: string;
@@ -84,9 +84,32 @@ export interface PlanView {
   readonly head: readonly number[];
   readonly cutEdges: readonly { readonly tensor: string; readonly bytes: number; readonly uplinkMs: number }[];
   readonly strategies: Readonly<Record<StrategyKey, { readonly makespanMs: number; readonly reductionVsLO: number }>>;
-  readonly timeline: Readonly<Record<'JPS' | 'PO', readonly TimelineJob[]>>;
+  readonly timeline: Readonly<Record<StrategyKey, readonly TimelineJob[]>>;
   readonly cuts: readonly { readonly candidate: number; readonly jobs: number; readonly label: string; readonly latencyMs: number }[];
   readonly method: string;
+}
+
+/** One job of a deployed run as the device measured it (ms from the start of the run). */
+export interface MeasuredJob {
+  /** The plan's job this run stands for: its predicted bars are `timeline[strategy][job]`. */
+  readonly job: number;
+  /** device, uplink, server, downlink; null where the job skipped the stage. */
+  readonly stages: readonly (StageSpan | null)[];
+  /** Set when the server failed and the job ran as the whole model on the device: why. */
+  readonly fallback?: string;
+}
+
+/** A deployment's smoke test (`edgecut deploy`), to draw over the plan it ran. */
+export interface MeasuredRun {
+  /** The deployment's id on the hosts. */
+  readonly id: string;
+  readonly strategy: StrategyKey;
+  readonly jobs: readonly MeasuredJob[];
+  readonly makespanMs: number;
+  /** The plan's makespan for this strategy; null when the run had another number of jobs. */
+  readonly predictedMakespanMs: number | null;
+  /** What went differently from the plan (server failures, missing results). */
+  readonly notes: readonly string[];
 }
 
 // ---- host → webview
@@ -114,7 +137,13 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type ToWebview = InitMessage | PlanMessage | ErrorMessage;
+/** A deployed run of the plan shown (sent after its `plan`, only while the settings match). */
+export interface RunMessage {
+  readonly type: 'run';
+  readonly run: MeasuredRun;
+}
+
+export type ToWebview = InitMessage | PlanMessage | ErrorMessage | RunMessage;
 
 // ---- webview → host
 

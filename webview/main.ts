@@ -1,11 +1,12 @@
 // The EdgeCut graph view (browser only): draws what the host sends, asks it to re-plan.
-import { PROTOCOL_VERSION, type FromWebview, type InitMessage, type PlanSettings, type PlanView, type ToWebview } from '../src/protocol';
+import { PROTOCOL_VERSION, type FromWebview, type InitMessage, type MeasuredRun, type PlanSettings, type PlanView, type StrategyKey, type ToWebview } from '../src/protocol';
 import { clear, el } from './dom';
 import { fmtCount } from '../src/core/format';
 import { GraphView } from './graphView';
 import type { Viewport } from './panZoom';
 import { renderStrategies } from './strategies';
 import { renderTimeline } from './timeline';
+import { nextTimeline } from './timelineModel';
 import { toolbar } from './toolbar';
 import { Tooltip } from './tooltip';
 
@@ -20,7 +21,9 @@ interface SavedState {
   settings?: PlanSettings;
   viewport?: Viewport;
   expanded?: string[];
-  timeline?: 'JPS' | 'PO';
+  timeline?: StrategyKey;
+  /** The last deployed run that switched the timeline to its strategy (once per run). */
+  shownRun?: string;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -34,6 +37,8 @@ const send = (m: FromWebview): void => vscode.postMessage(m);
 
 let graph: GraphView | undefined;
 let plan: PlanView | undefined;
+/** The deployed run of the plan shown, if the host sent one after it. */
+let run: MeasuredRun | undefined;
 let model: InitMessage['model'] | undefined;
 const tooltip = new Tooltip();
 const banner = el('div', { class: 'banner', role: 'alert', hidden: true });
@@ -42,6 +47,11 @@ const timelineHost = el('div', { class: 'timeline', 'data-testid': 'timeline' })
 const graphHost = el('div', { class: 'graph-host' });
 const status = el('div', { class: 'statusline' });
 let controls: ReturnType<typeof toolbar> | undefined;
+const timelineToggle = el('button', { class: 'link-button', 'data-testid': 'timeline-toggle', title: 'Switch the pipeline between strategies' }, 'show PO');
+timelineToggle.addEventListener('click', () => {
+  save({ timeline: nextTimeline(state.timeline ?? 'JPS', run) });
+  if (plan) drawTimeline(plan);
+});
 let searchHits: number[] = [];
 let searchIndex = 0;
 
@@ -67,12 +77,6 @@ function init(m: InitMessage): void {
     fit: () => graph?.fit(),
     exportPlan: (kind) => send({ type: 'export', kind }),
   }));
-  const timelineToggle = el('button', { class: 'link-button', title: 'Switch between the JPS and PO pipelines' }, 'show PO');
-  timelineToggle.addEventListener('click', () => {
-    save({ timeline: state.timeline === 'PO' ? 'JPS' : 'PO' });
-    timelineToggle.textContent = state.timeline === 'PO' ? 'show JPS' : 'show PO';
-    if (plan) drawTimeline(plan);
-  });
   const t = m.model.totals;
   status.textContent = `${m.model.fileName}: ${t.nodes} nodes in ${m.model.layers.length} layers, ${fmtCount(t.macs)} MACs, ${fmtCount(t.params)} params${m.model.graphOnly ? ' · graph only (weights file missing)' : ''}`;
   app.append(bar.element, banner, el('div', { class: 'summary' }, strategiesHost, el('div', { class: 'timeline-box' }, timelineToggle, timelineHost)), graphHost, status, tooltip.element);
@@ -93,11 +97,22 @@ function init(m: InitMessage): void {
 }
 
 function drawTimeline(p: PlanView): void {
-  renderTimeline(timelineHost, p, state.timeline ?? 'JPS', (text, at) => (text ? tooltip.showText(text, at) : tooltip.hide()));
+  const which = state.timeline ?? 'JPS';
+  timelineToggle.textContent = `show ${nextTimeline(which, run)}`;
+  renderTimeline(timelineHost, p, which, run, (text, at) => (text ? tooltip.showText(text, at) : tooltip.hide()));
+}
+
+/** A deployment's measured run: a new one switches the timeline to the strategy it ran. */
+function showRun(r: MeasuredRun): void {
+  run = r;
+  if (state.shownRun !== r.id) save({ timeline: r.strategy, shownRun: r.id });
+  if (plan) drawTimeline(plan);
 }
 
 function showPlan(p: PlanView): void {
   plan = p;
+  // A run belongs to the plan it was deployed from: the host sends it again after a plan it fits.
+  run = undefined;
   banner.hidden = banner.dataset.kind !== 'warning' || banner.hidden;
   renderStrategies(strategiesHost, p);
   drawTimeline(p);
@@ -126,6 +141,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       return showPlan(m.plan);
     case 'error':
       return showBanner(m.message, 'error');
+    case 'run':
+      return showRun(m.run);
   }
 });
 

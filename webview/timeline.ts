@@ -1,41 +1,62 @@
-import type { PlanView, StageSpan } from '../src/protocol';
+import type { MeasuredRun, PlanView, StrategyKey } from '../src/protocol';
 import { clear, el, svg } from './dom';
 import { fmtMs } from '../src/core/format';
-
-const LANES = ['device', 'uplink', 'server', 'downlink'] as const;
+import { LANE_HEIGHT, LANES, timelineModel, type TimelineBar } from './timelineModel';
 
 export interface BarHover {
   (text: string | undefined, at: { x: number; y: number }): void;
 }
 
-/** The pipeline: one lane per resource, one bar per job stage (JPS, with PO for comparison). */
-export function renderTimeline(host: HTMLElement, plan: PlanView, which: 'JPS' | 'PO', hover: BarHover): void {
+/** Fill of measured jobs that fell back to the device (media/webview.css colours it). */
+const HATCH = 'edgecut-fallback-hatch';
+
+/**
+ * The pipeline: one lane per resource, one bar per job stage, for the strategy shown; with a
+ * deployed run of that strategy, its measured bars over the predicted ones and a legend.
+ */
+export function renderTimeline(host: HTMLElement, plan: PlanView, which: StrategyKey, run: MeasuredRun | undefined, hover: BarHover): void {
   clear(host);
-  const jobs = plan.timeline[which];
-  const makespan = plan.strategies[which].makespanMs;
-  const width = Math.max(300, host.clientWidth || 800);
-  const left = 70;
-  const lane = 22;
-  const scale = (width - left - 16) / Math.max(makespan, 1e-9);
-  const root = svg('svg', { width, height: LANES.length * lane + 24, class: 'timeline-svg', role: 'img', 'aria-label': `${which} pipeline, ${fmtMs(makespan)} ms` });
-  LANES.forEach((name, m) => root.append(svg('text', { x: 4, y: m * lane + 15, class: 'lane-label' }, name)));
-  for (const j of jobs) {
-    j.stages.forEach((s: StageSpan | null, m) => {
-      if (!s) return;
-      const bar = svg('rect', {
-        x: (left + s.start * scale).toFixed(1),
-        y: m * lane + 3,
-        width: Math.max(1, (s.end - s.start) * scale).toFixed(1),
-        height: lane - 6,
-        class: `bar job-${j.job % 8}`,
-        'data-job': j.job,
-      });
-      const text = `job ${j.job} ${LANES[m]}: ${fmtMs(s.start)}–${fmtMs(s.end)} ms (${fmtMs(s.end - s.start)} ms, cut ${j.candidate})`;
-      bar.addEventListener('mouseenter', (e) => hover(text, { x: e.clientX, y: e.clientY }));
-      bar.addEventListener('mouseleave', (e) => hover(undefined, { x: e.clientX, y: e.clientY }));
-      root.append(bar);
-    });
-  }
-  root.append(svg('text', { x: left, y: LANES.length * lane + 18, class: 'axis' }, '0'), svg('text', { x: width - 16, y: LANES.length * lane + 18, class: 'axis', 'text-anchor': 'end' }, `${fmtMs(makespan)} ms`));
-  host.append(el('div', { class: 'timeline-title' }, `${which} pipeline · ${jobs.length} jobs · ${fmtMs(makespan)} ms`), root);
+  const t = timelineModel(plan, which, run, host.clientWidth);
+  const root = svg('svg', { width: t.width, height: t.height, class: `timeline-svg${t.measured ? ' with-run' : ''}`, role: 'img', 'aria-label': t.ariaLabel, 'data-measured': t.measured });
+  root.append(hatchDefs());
+  LANES.forEach((name, m) => root.append(svg('text', { x: 4, y: m * LANE_HEIGHT + 15, class: 'lane-label' }, name)));
+  for (const b of t.bars) root.append(bar(b, hover));
+  const bottom = t.height - 6;
+  root.append(svg('text', { x: t.left, y: bottom, class: 'axis' }, '0'), svg('text', { x: t.width - 16, y: bottom, class: 'axis', 'text-anchor': 'end' }, `${fmtMs(t.scaleMs)} ms`));
+  host.append(el('div', { class: 'timeline-title', 'data-testid': 'timeline-title' }, t.title), root);
+  if (t.measured) host.append(legend(t.fallbacks > 0));
+}
+
+function bar(b: TimelineBar, hover: BarHover): SVGRectElement {
+  const rect = svg('rect', {
+    x: b.x.toFixed(1),
+    y: b.y,
+    width: b.width.toFixed(1),
+    height: b.height,
+    class: `bar ${b.kind} job-${b.job % 8}${b.fallback ? ' fallback' : ''}`,
+    'data-job': b.job,
+    'data-testid': b.kind === 'measured' ? 'measured-bar' : undefined,
+  });
+  rect.addEventListener('mouseenter', (e) => hover(b.text, { x: e.clientX, y: e.clientY }));
+  rect.addEventListener('mouseleave', (e) => hover(undefined, { x: e.clientX, y: e.clientY }));
+  return rect;
+}
+
+function hatchDefs(): SVGDefsElement {
+  const pattern = svg('pattern', { id: HATCH, width: 4, height: 4, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, svg('rect', { width: 2, height: 4, class: 'hatch-line' }));
+  return svg('defs', {}, pattern);
+}
+
+/** predicted (outlined) · measured (solid, lower half) · fell back to the device (hatched). */
+function legend(fallbacks: boolean): HTMLElement {
+  const swatch = (kind: string): SVGSVGElement =>
+    svg('svg', { width: 18, height: 10, class: 'timeline-svg with-run', 'aria-hidden': 'true' }, svg('rect', { x: 1, y: 1, width: 16, height: 8, class: `bar ${kind} job-0` }));
+  const item = (kind: string, label: string): HTMLElement => el('span', { class: 'legend-item' }, swatch(kind), label);
+  return el(
+    'div',
+    { class: 'timeline-legend', 'data-testid': 'timeline-legend' },
+    item('predicted', 'predicted'),
+    item('measured', 'measured'),
+    ...(fallbacks ? [item('measured fallback', 'fell back to the device')] : []),
+  );
 }

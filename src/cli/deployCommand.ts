@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { writeBundle } from '../node/bundle/writeBundle';
-import { deploy, undeploy } from '../node/deploy/deploy';
+import { undeploy } from '../node/deploy/deploy';
+import { deployPlan } from '../node/deploy/deployPlan';
 import { packageRoot } from '../node/packageRoot';
 import { checkKnown, parseArgs, UsageError } from './args';
 import { BUNDLE_OPTIONS, bundleInputs, runtimeOptions } from './bundleCommand';
@@ -32,15 +29,15 @@ export async function deployCommand(argv: readonly string[], out: Output): Promi
   const server = opt('server');
   if (!device || !server || args.positional.length) throw new UsageError(`usage: ${DEPLOY_USAGE}`);
   const { plan, modelFiles, strategy } = bundleInputs(args);
-  const stage = mkdtempSync(path.join(os.tmpdir(), 'edgecut-bundle-'));
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   try {
-    const bundle = path.join(stage, 'bundle');
-    await writeBundle({ plan, modelFiles, strategy, out: bundle, ...runtimeOptions(args) });
-    const r = await deploy({
-      bundle,
+    const r = await deployPlan({
+      plan,
+      modelFiles,
+      strategy,
+      ...runtimeOptions(args),
       device,
       server,
       serverAddress: opt('server-address'),
@@ -57,7 +54,6 @@ export async function deployCommand(argv: readonly string[], out: Output): Promi
     return failed ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', stop);
-    rmSync(stage, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
+import { deployCommand } from './deployCommand';
 import { exportPlan } from './exportCommands';
 import { ModelEditorProvider, VIEW_TYPE } from './modelEditorProvider';
 import { planOffloadingCommand } from './planCommand';
 import { DeviceRegistry } from './devices';
-import { addDeviceCommand, profileOnDeviceCommand } from './profileCommand';
+import { addDeviceCommand } from './pickHost';
+import { profileOnDeviceCommand } from './profileCommand';
 import { PlanStatusBar } from './statusBar';
+import { stopDeploymentCommand } from './stopDeploymentCommand';
 
 const loadedAt = performance.now();
 let activationMs = 0;
@@ -39,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
       const entry = typeof first === 'object' && first !== null && 'host' in first ? (first as { host: string }).host : undefined;
       return profileOnDeviceCommand(context, devices, provider, (l) => output.info(l), entry ? undefined : first, entry ?? host, options);
     }),
+    command('edgecut.deploy', (uri?: unknown, options?: unknown) => deployCommand(context, devices, provider, (l) => output.info(l), uri, options)),
+    command('edgecut.undeploy', (options?: unknown) => stopDeploymentCommand(context, devices, (l) => output.info(l), options)),
     command('edgecut.addDevice', () => addDeviceCommand(devices)),
     command('edgecut.removeDevice', (entry?: { host?: string }) => entry?.host && devices.remove(entry.host)),
     command('edgecut.refreshDevices', () => devices.refresh()),

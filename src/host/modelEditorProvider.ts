@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isModelError } from '../core/errors';
-import type { PlanSettings } from '../protocol';
+import type { MeasuredRun, PlanSettings } from '../protocol';
 import { ModelDocument } from './modelDocument';
 import { PlanSession, type SessionEvents } from './planSession';
 import { initialSettings } from './settings';
@@ -14,6 +14,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
   /** Settings chosen by "Plan Offloading…" for a file about to open. */
   private readonly pending = new Map<string, PlanSettings>();
   private active: PlanSession | undefined;
+  /** The last deployed run per model, for its open panels and the ones opened later. */
+  private readonly runs = new Map<string, { readonly run: MeasuredRun; readonly settings: PlanSettings }>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -26,6 +28,12 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
   sessionFor(uri: vscode.Uri): PlanSession | undefined {
     return [...this.sessions].find((s) => s.document.uri.toString() === uri.toString());
+  }
+
+  /** Shows a deployed run in every panel of the model (and in panels opened later). */
+  recordRun(uri: vscode.Uri, run: MeasuredRun, settings: PlanSettings): void {
+    this.runs.set(uri.toString(), { run, settings });
+    for (const s of this.sessions) if (s.document.uri.toString() === uri.toString()) s.showRun(run, settings);
   }
 
   openWith(uri: vscode.Uri, settings: PlanSettings): void {
@@ -53,6 +61,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     this.pending.delete(key);
     const session = new PlanSession(document, panel, settings, this.context.workspaceState, this.events);
     this.sessions.add(session);
+    const measured = this.runs.get(key);
+    if (measured) session.showRun(measured.run, measured.settings);
     this.active = session;
     panel.onDidChangeViewState(() => {
       if (panel.active) {

@@ -31,8 +31,7 @@ export async function planOffloadingCommand(
   const target = uri instanceof vscode.Uri ? uri : await pickModel('EdgeCut: Plan Offloading', 'Model to plan');
   if (!target) return undefined;
   const last = initialSettings(context.workspaceState);
-  // The Explorer calls menu commands as (uri, [selected uris]): only a plain object is options.
-  if (isPlanOptions(options)) {
+  if (isCommandOptions<PlanOptions>(options)) {
     const settings: PlanSettings = {
       device: options.device ?? last.device,
       server: options.server ?? last.server,
@@ -62,7 +61,8 @@ export async function planOffloadingCommand(
   return undefined;
 }
 
-function isPlanOptions(o: unknown): o is PlanOptions {
+/** The Explorer calls menu commands as (uri, [selected uris]): only a plain object is options. */
+export function isCommandOptions<T extends object>(o: unknown): o is T {
   return typeof o === 'object' && o !== null && !Array.isArray(o) && !(o instanceof vscode.Uri);
 }
 

@@ -4,10 +4,10 @@ import type { Plan } from '../core/plan/plan';
 import { PlanError } from '../core/plan/planError';
 import { modelView } from '../core/view/modelView';
 import { planView } from '../core/view/planView';
-import { isFromWebview, PROTOCOL_VERSION, type FromWebview, type PlanSettings, type ToWebview } from '../protocol';
+import { isFromWebview, PROTOCOL_VERSION, type FromWebview, type MeasuredRun, type PlanSettings, type ToWebview } from '../protocol';
 import type { ModelDocument } from './modelDocument';
 import { planFor } from './planRequest';
-import { planChoices, rememberSettings } from './settings';
+import { planChoices, rememberSettings, sameSettings } from './settings';
 
 export interface SessionEvents {
   onPlan(session: PlanSession): void;
@@ -19,6 +19,8 @@ export interface SessionEvents {
 export class PlanSession implements vscode.Disposable {
   private version = 0;
   private lastPlan: Plan | undefined;
+  /** The last deployed run of this model and the settings of the plan it ran. */
+  private measured: { readonly run: MeasuredRun; readonly settings: PlanSettings } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -52,6 +54,7 @@ export class PlanSession implements vscode.Disposable {
       const plan = planFor(this.document.fileName, this.document.analysis, settings);
       this.lastPlan = plan;
       this.post({ type: 'plan', plan: planView(plan, settings, ++this.version), ...(refreshChoices ? { choices: planChoices() } : {}) });
+      if (this.measured && sameSettings(settings, this.measured.settings)) this.post({ type: 'run', run: this.measured.run });
       this.events.log(`planned ${this.document.fileName} (${settings.jobs} jobs, ${settings.device} → ${settings.server}, ${settings.network}) in ${Date.now() - started} ms`);
       this.events.onPlan(this);
       return plan;
@@ -61,6 +64,12 @@ export class PlanSession implements vscode.Disposable {
       void vscode.window.showErrorMessage(`EdgeCut: ${message}`);
       return undefined;
     }
+  }
+
+  /** A deployed run of this model: drawn over the timeline whenever the plan shown is the one it ran. */
+  showRun(run: MeasuredRun, settings: PlanSettings): void {
+    this.measured = { run, settings };
+    if (this.lastPlan && sameSettings(this.settings, settings)) this.post({ type: 'run', run });
   }
 
   private receive(m: FromWebview): void {

@@ -7,7 +7,9 @@ import { SshError } from '../node/ssh/sshError';
 import type { DeviceRegistry } from './devices';
 import { ModelDocument } from './modelDocument';
 import type { ModelEditorProvider } from './modelEditorProvider';
+import { pickHost } from './pickHost';
 import { pickModel } from './pickModel';
+import { withSshPrompts } from './sshPrompts';
 
 /** Options that make the command scriptable (tests): no pickers, no trust prompt unless unknown. */
 export interface ProfileCommandOptions {
@@ -34,44 +36,24 @@ export async function profileOnDeviceCommand(
   hostArg?: unknown,
   options: ProfileCommandOptions = {},
 ): Promise<DeviceProfileJson | undefined> {
-  const host = typeof hostArg === 'string' ? hostArg : await pickHost(registry);
+  const host = typeof hostArg === 'string' ? hostArg : await pickHost(registry, 'EdgeCut: Profile on Device', 'Device to measure');
   if (!host) return undefined;
   const model = uri instanceof vscode.Uri ? uri : (provider.activeSession?.document.uri ?? (await pickModel('EdgeCut: Profile on Device', 'Model to profile')));
   if (!model) return undefined;
   const doc = await ModelDocument.open(model);
-  const secretKey = `edgecut.password.${host}`;
-  let password = await context.secrets.get(secretKey);
-  let accept = options.acceptNewHostKey ?? false;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const profile = await withProgress(host, doc, context, { ...options, acceptNewHostKey: accept, password }, log);
-      if (!profile) return undefined;
-      if (password) await context.secrets.store(secretKey, password);
-      await afterProfile(context, registry, provider, host, doc, profile);
-      return profile;
-    } catch (e) {
-      if (e instanceof SshError && e.reason === 'host-key-unknown' && !accept) {
-        const trust = 'Trust and Connect';
-        const fp = /SHA256:\S+/.exec(e.message)?.[0] ?? '';
-        const choice = await vscode.window.showWarningMessage(`EdgeCut: ${host} is not a known host.`, { modal: true, detail: `Its host key fingerprint is\n${fp}\n\nCompare it with the device (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before trusting it.` }, trust);
-        if (choice !== trust) return undefined;
-        accept = true;
-        continue;
-      }
-      if (e instanceof SshError && e.reason === 'auth-failed') {
-        password = await vscode.window.showInputBox({ title: `EdgeCut: password for ${host}`, password: true, ignoreFocusOut: true, prompt: 'Key authentication failed; the password is kept in VS Code SecretStorage.' });
-        if (!password) return undefined;
-        continue;
-      }
-      const message = e instanceof SshError || isModelError(e) ? e.message : String(e);
-      const cancelled = e instanceof SshError && e.reason === 'cancelled';
-      await registry.setStatus(host, cancelled ? 'cancelled' : `error: ${e instanceof SshError ? e.reason : 'failed'}`);
-      if (!cancelled) void vscode.window.showErrorMessage(`EdgeCut: profiling on ${host} failed: ${message}`);
-      log(`profile on ${host} failed: ${message}`);
-      return undefined;
-    }
+  try {
+    const r = await withSshPrompts(context.secrets, host, options.acceptNewHostKey ?? false, (c) => withProgress(host, doc, context, { ...options, ...c }, log));
+    if (!r?.value) return undefined;
+    await afterProfile(context, registry, provider, host, doc, r.value);
+    return r.value;
+  } catch (e) {
+    const message = e instanceof SshError || isModelError(e) ? e.message : String(e);
+    const cancelled = e instanceof SshError && e.reason === 'cancelled';
+    await registry.setStatus(host, cancelled ? 'cancelled' : `error: ${e instanceof SshError ? e.reason : 'failed'}`);
+    if (!cancelled) void vscode.window.showErrorMessage(`EdgeCut: profiling on ${host} failed: ${message}`);
+    log(`profile on ${host} failed: ${message}`);
+    return undefined;
   }
-  return undefined;
 }
 
 function withProgress(host: string, doc: ModelDocument, context: vscode.ExtensionContext, o: ProfileCommandOptions & { password?: string }, log: (l: string) => void): Thenable<DeviceProfileJson | undefined> {
@@ -118,25 +100,4 @@ async function afterProfile(context: vscode.ExtensionContext, registry: DeviceRe
   // The open graph re-plans with the measurement, and its Device control gains the new choice.
   if (session) session.replan({ ...session.currentSettings, device: file }, { refreshChoices: true });
   void vscode.window.showInformationMessage(`EdgeCut: ${doc.fileName} takes ${profile.wholeModelMs.median.toFixed(1)} ms on ${host} (${profile.facts.cpuModel}).`);
-}
-
-async function pickHost(registry: DeviceRegistry): Promise<string | undefined> {
-  const add = '$(add) Add a device…';
-  const items = [...registry.entries().map((e) => ({ label: e.host, description: e.source === 'added' ? 'added' : '~/.ssh/config' })), { label: add, description: 'user@host[:port]' }];
-  const pick = await vscode.window.showQuickPick(items, { title: 'EdgeCut: Profile on Device', placeHolder: 'Device to measure' });
-  if (!pick) return undefined;
-  if (pick.label !== add) return pick.label;
-  return addDeviceCommand(registry);
-}
-
-export async function addDeviceCommand(registry: DeviceRegistry): Promise<string | undefined> {
-  const host = await vscode.window.showInputBox({
-    title: 'EdgeCut: Add Device',
-    prompt: 'SSH target of the device: user@host[:port], or a Host from ~/.ssh/config',
-    placeHolder: 'pi@raspberrypi.local',
-    validateInput: (v) => (/^(?:[^@\s]+@)?[^:@\s]+(?::\d+)?$/.test(v.trim()) ? undefined : 'Use user@host[:port]'),
-  });
-  if (!host) return undefined;
-  await registry.add(host.trim());
-  return host.trim();
 }

@@ -69,3 +69,15 @@ export function initialSettings(state: vscode.Memento): PlanSettings {
 export function rememberSettings(state: vscode.Memento, settings: PlanSettings): Thenable<void> {
   return state.update(REMEMBERED, settings);
 }
+
+/** Whether two plans were made with the same settings (a deployed run fits only its own plan). */
+export function sameSettings(a: PlanSettings, b: PlanSettings): boolean {
+  return a.device === b.device && a.server === b.server && a.network === b.network && a.jobs === b.jobs && JSON.stringify(a.custom ?? null) === JSON.stringify(b.custom ?? null);
+}
+
+/** Where the device reaches the deployed server: `edgecut.deploy.serverAddress` (empty: the server's SSH host name) and `.port`. */
+export function deploySettings(): { readonly serverAddress?: string; readonly port: number } {
+  const c = config();
+  const address = c.get<string>('deploy.serverAddress')?.trim();
+  return { ...(address ? { serverAddress: address } : {}), port: c.get<number>('deploy.port') ?? 8000 };
+}

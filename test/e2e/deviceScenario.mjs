@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { DEP } from './deployScenario.mjs';
 import { assert } from './lib/checks.mjs';
 import { sleep } from './lib/harness.mjs';
-import { activeTabLabel, explorerRow, focusWorkbench, quickInputState, runPaletteCommand, waitForQuickPick, webview } from './lib/workbench.mjs';
+import { activeTabLabel, explorerRow, focusWorkbench, quickInputState, runPaletteCommand, toastTexts, toastWith, waitForQuickPick, webview } from './lib/workbench.mjs';
 
 export const PROFILE_LABEL = 'EdgeCut: Profile on Device…';
 
@@ -25,19 +26,12 @@ export const D = {
 /** The title of the extension-host suite for the same feature (extHost/device.exthost.ts). */
 export const DEVICE_SUITE = 'EdgeCut device profiling in the extension host (testbed)';
 
-/** Marks every device check skipped (no testbed), or failed (CI=true). */
+/** Marks every device and deploy check skipped (no testbed), or failed (CI=true). */
 export function skipDeviceScenario(checks, why, { fail = false } = {}) {
-  for (const name of Object.values(D)) {
+  for (const name of [...Object.values(D), ...Object.values(DEP)]) {
     if (fail) checks.record({ name, state: 'failed', detail: `not run under CI=true: ${why}` });
     else checks.skip(name, why);
   }
-}
-
-const toasts = (page) => page.locator('.notifications-toasts .notification-toast');
-const toastWith = (page, re) => toasts(page).filter({ hasText: re }).first();
-
-async function toastTexts(page) {
-  return (await toasts(page).allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
 /** The rows of the Devices view (its pane must be open). */

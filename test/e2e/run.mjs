@@ -13,10 +13,11 @@ import * as path from 'node:path';
 import { APT_FIX, e2eSetup, missingRequirement, vsixPath } from '../../scripts/e2eSetup.mjs';
 import { Checks } from './lib/checks.mjs';
 import { compileExtHostTests, runExtHostTests } from './lib/extHostTests.mjs';
-import { CHROMIUM, createWorkspace, launchBrowser, makeRunDir, repoRoot, runCleanups, screenshotDir, startCodeServer, installVsix, tail } from './lib/harness.mjs';
+import { CHROMIUM, createWorkspace, launchBrowser, makeRunDir, repoRoot, runCleanups, screenshotDir, sharedModel, startCodeServer, installVsix, tail } from './lib/harness.mjs';
 import { screenshot } from './lib/workbench.mjs';
 import { runUiScenario } from './uiScenario.mjs';
-import { DEVICE_SUITE, runDeviceScenario, skipDeviceScenario } from './deviceScenario.mjs';
+import { D, DEVICE_SUITE, runDeviceScenario, skipDeviceScenario } from './deviceScenario.mjs';
+import { DEP, runDeployScenario } from './deployScenario.mjs';
 import { makeHome, SSH_CONFIG_HOST, startE2eTestbed } from './lib/testbed.mjs';
 
 const SUITE_TIMEOUT_MS = 10 * 60 * 1000; // hard stop; a normal run takes about 2.5 min once code-server is installed
@@ -77,7 +78,9 @@ async function main() {
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
   const runDir = makeRunDir('run');
-  const workspace = createWorkspace(runDir, { log });
+  // The deploy checks need a model with its weights: squeezenet from the shared models.
+  const deployModel = sharedModel('squeezenet1_1.onnx');
+  const workspace = createWorkspace(runDir, { log, extra: deployModel ? [deployModel] : [] });
   const testbedStarting = args.has('--no-testbed') ? Promise.resolve({ skip: '--no-testbed' }) : startE2eTestbed(runDir, { log });
   // Under CI=true a device check that cannot run is a failure (unless --no-testbed said so).
   const skipFails = process.env.CI === 'true' && !args.has('--no-testbed');
@@ -91,7 +94,9 @@ async function main() {
     device = testbed.info ? { testbed: testbed.info, home, sshConfigHost: SSH_CONFIG_HOST } : { skip: testbed.skip ?? `the testbed did not start: ${testbed.error}` };
     if (testbed.error) checks.record({ name: 'testbed starts (device-profiling checks)', state: 'failed', detail: testbed.error });
     else if (testbed.skip) log(`note: device-profiling checks skipped: ${testbed.skip}${skipFails ? ' (CI=true: counted as failed)' : ''}`);
-    server = await startCodeServer(runDir, { workspace: workspace.ws, log, env: { HOME: home.home } });
+    // Like a user whose device reaches the server at another address than this machine does.
+    const settings = testbed.info ? { 'edgecut.deploy.serverAddress': testbed.info.server.peerAddressFromOther } : {};
+    server = await startCodeServer(runDir, { workspace: workspace.ws, log, env: { HOME: home.home }, settings });
   } catch (e) {
     checks.record({ name: 'code-server starts with the .vsix installed', state: 'failed', detail: e instanceof Error ? e.message : String(e) });
     clearTimeout(watchdog);
@@ -116,6 +121,9 @@ async function main() {
       else {
         log(`e2e: UI device profiling (${secs()})`);
         await runDeviceScenario({ page: browser.page, tb: device.testbed, home: device.home, sshHost: device.sshConfigHost, checks, needs: ['workbench ready: explorer lists the models and readme.txt'] });
+        log(`e2e: UI deploy (${secs()})`);
+        if (deployModel) await runDeployScenario({ page: browser.page, tb: device.testbed, model: path.basename(deployModel), checks, needs: [D.profile] });
+        else for (const name of Object.values(DEP)) checks.record({ name, state: skipFails ? 'failed' : 'skipped', detail: 'squeezenet1_1.onnx is not in the shared models (set EDGECUT_SHARED_DIR)' });
       }
     } catch (e) {
       checks.record({ name: 'UI device scenario ran to the end', state: 'failed', detail: e instanceof Error ? e.stack : String(e) });
@@ -130,7 +138,7 @@ async function main() {
   // (e) extension-host tests
   if (!args.has('--ui-only')) {
     log(`e2e: extension-host tests (${secs()})`);
-    const r = await runExtHostTests({ server, runDir, workspace: workspace.ws, screenshotDir, log, timeoutMs: 240000, device: { testbed: device.testbed, sshConfigHost: device.sshConfigHost, skip: device.skip } });
+    const r = await runExtHostTests({ server, runDir, workspace: workspace.ws, screenshotDir, log, timeoutMs: 360000, device: { testbed: device.testbed, sshConfigHost: device.sshConfigHost, skip: device.skip } });
     for (const t of r.results ?? []) {
       // Skipped device tests fail under CI=true, like the UI's device checks.
       const deviceTest = t.title.startsWith(DEVICE_SUITE);

@@ -13,6 +13,8 @@ export interface SshdSpec {
   port: number;
   /** The addresses it listens on (ListenAddress), each in its own namespace. */
   listen: string[];
+  /** HOME of its sessions instead of the user's (TestbedOptions.privateHomes). */
+  home?: string;
 }
 
 /** An ed25519 key pair without a passphrase; returns the public key line. */
@@ -38,7 +40,8 @@ function sshdConfig(dir: string, s: SshdSpec): string {
     'StrictModes no',
     'Subsystem sftp internal-sftp',
     // ONNX Runtime phones home by default; the testbed's hosts have no network to do it over.
-    'SetEnv ORT_DISABLE_TELEMETRY=1',
+    // (sshd takes only the first SetEnv line: every variable goes on this one.)
+    `SetEnv ORT_DISABLE_TELEMETRY=1${s.home ? ` HOME=${s.home}` : ''}`,
     'PrintMotd no',
     'LogLevel VERBOSE',
     '',

@@ -48,13 +48,17 @@ export interface TestbedOptions {
   deviceCores?: string;
   /** server ports the device reaches through the delay proxy, besides the server's sshd */
   delayedPorts?: string;
+  /** each host's sessions get their own HOME in the testbed's dir (two machines, not one user's
+   *  home): what the hosts keep there (~/.edgecut: agents, deployments) is this testbed's alone,
+   *  so another testbed running at the same time cannot touch it; unset: the user's HOME */
+  privateHomes?: boolean;
 }
 
 export interface Testbed {
   prefix: string;
   device: HostInfo;
   server: HostInfo;
-  options: Required<Omit<TestbedOptions, 'deviceCpu' | 'deviceCores'>>;
+  options: Required<Omit<TestbedOptions, 'deviceCpu' | 'deviceCores' | 'privateHomes'>>;
   /** Both hosts' keys under every address and port they answer on. */
   knownHostsFile: string;
   /** The same entries, hashed (`ssh-keygen -H`), for tests of hashed known_hosts handling. */
@@ -156,8 +160,8 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
   const l = layoutFor(freshPrefix());
   track(l.prefix);
   try {
-    const { deviceCpu, deviceCores, ...rest } = opts;
-    return await build(l, { ...DEFAULTS, ...withoutUndefined(rest) }, deviceCpu, deviceCores);
+    const { deviceCpu, deviceCores, privateHomes, ...rest } = opts;
+    return await build(l, { ...DEFAULTS, ...withoutUndefined(rest) }, deviceCpu, deviceCores, privateHomes);
   } catch (e) {
     removeTestbed(l.prefix);
     untrack(l.prefix);
@@ -227,7 +231,7 @@ async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Pr
   }));
 }
 
-async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undefined, cores: string | undefined): Promise<Testbed> {
+async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undefined, cores: string | undefined, privateHomes = false): Promise<Testbed> {
   await mkdir(l.dir, { recursive: true, mode: 0o700 });
   await writeFile(path.join(l.dir, 'owner.pid'), String(process.pid));
   const a = await pickAddressing();
@@ -241,8 +245,14 @@ async function build(l: Layout, o: Testbed['options'], deviceCpu: number | undef
   const serverKey = await makeKey(path.join(l.dir, 'server_host_ed25519'), 'edgecut-testbed-server');
   const deviceListen = [a.rootDevice.device, a.deviceServer.device];
   const serverListen = [a.rootServer.server, a.deviceServer.server];
-  await startSshd(l.dir, { role: 'device', nsName: l.nsDevice, port: 22, listen: deviceListen }, (argv) => deviceEntry(l.cgroup, cores, argv));
-  await startSshd(l.dir, { role: 'server', nsName: l.nsServer, port: SERVER_SSH_PORT, listen: serverListen });
+  const home = async (role: HostName): Promise<string | undefined> => {
+    if (!privateHomes) return undefined;
+    const dir = path.join(l.dir, `home-${role}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  };
+  await startSshd(l.dir, { role: 'device', nsName: l.nsDevice, port: 22, listen: deviceListen, home: await home('device') }, (argv) => deviceEntry(l.cgroup, cores, argv));
+  await startSshd(l.dir, { role: 'server', nsName: l.nsServer, port: SERVER_SSH_PORT, listen: serverListen, home: await home('server') });
   await startProxies(l, a, o);
   const known = await writeKnownHosts(l.dir, [
     ...[...deviceListen, a.deviceSeenFromServer].map((address) => ({ address, port: 22, publicKey: deviceKey })),

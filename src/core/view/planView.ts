@@ -2,7 +2,7 @@ import { latencyOf } from '../plan/cut';
 import { displayCut } from '../plan/displayCut';
 import { serializationMs } from '../plan/network';
 import type { Plan } from '../plan/plan';
-import type { PlanSettings, PlanView, TimelineJob } from '../../protocol';
+import type { PlanSettings, PlanView, StrategyKey, TimelineJob } from '../../protocol';
 
 /** One model's plan as the webview overlays it (the first model of the plan). */
 export function planView(plan: Plan, settings: PlanSettings, version: number): PlanView {
@@ -11,14 +11,14 @@ export function planView(plan: Plan, settings: PlanSettings, version: number): P
   const { candidate: shown, uses } = displayCut(plan, 0);
   const head = [...shown.head].sort((a, b) => a - b);
   const bytes = new Map(m.graph.tensors.map((t) => [t.name, t.bytes]));
-  const timeline = (name: 'JPS' | 'PO'): TimelineJob[] =>
+  const timeline = (name: StrategyKey): TimelineJob[] =>
     plan.strategies[name].jobs.map((j, job) => ({
       job,
       candidate: j.candidate,
       stages: j.stages.map((s) => (s ? { start: s[0], end: s[1] } : null)),
     }));
   const lo = plan.strategies.LO.makespanMs;
-  const strategy = (name: 'LO' | 'CO' | 'PO' | 'JPS') => ({
+  const strategy = (name: StrategyKey) => ({
     makespanMs: plan.strategies[name].makespanMs,
     reductionVsLO: lo > 0 ? 1 - plan.strategies[name].makespanMs / lo : 0,
   });
@@ -32,7 +32,7 @@ export function planView(plan: Plan, settings: PlanSettings, version: number): P
     head,
     cutEdges: shown.cutTensors.map((t) => ({ tensor: t, bytes: bytes.get(t) ?? 0, uplinkMs: serializationMs(bytes.get(t) ?? 0, plan.link.upMbps) })),
     strategies: { LO: strategy('LO'), CO: strategy('CO'), PO: strategy('PO'), JPS: strategy('JPS') },
-    timeline: { JPS: timeline('JPS'), PO: timeline('PO') },
+    timeline: { LO: timeline('LO'), CO: timeline('CO'), PO: timeline('PO'), JPS: timeline('JPS') },
     cuts: [...uses].map(([candidate, jobs]) => {
       const c = m.candidates[candidate];
       const label = candidate === m.lo ? 'local only' : candidate === m.co ? 'cloud only' : `${c?.head.size ?? 0} of ${m.graph.layers.length} layers on device`;

@@ -146,11 +146,21 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
 async function writeTriton(root: string, name: string, model: Uint8Array, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): Promise<boolean> {
   mkdirSync(path.join(root, name, '1'), { recursive: true });
   const batched = withBatchAxis(model);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ok = [...inputs, ...outputs].every((t) => t.shape[0] === 1) && (await batchesCorrectly(require('onnxruntime-node') as typeof Ort, batched, inputs));
+  const ort = localOrt();
+  const ok = ort !== undefined && [...inputs, ...outputs].every((t) => t.shape[0] === 1) && (await batchesCorrectly(ort, batched, inputs));
   writeFileSync(path.join(root, name, '1', 'model.onnx'), ok ? batched : model);
   writeFileSync(path.join(root, name, 'config.pbtxt'), tritonConfig(name, inputs, outputs, { fixedBatch: !ok }));
   return ok;
+}
+
+/** This machine's ONNX Runtime, if it loads here (without it the Triton configs keep exact shapes). */
+function localOrt(): typeof Ort | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('onnxruntime-node') as typeof Ort;
+  } catch {
+    return undefined;
+  }
 }
 
 function ortPackageVersion(): string {

@@ -9,7 +9,15 @@ import { SshError } from '../ssh/sshError';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
 
-export interface DeployOptions extends SessionOptions, TargetOptions {
+/** Passwords by role, each sent only to its own host (asked for by the caller; never stored here). */
+export interface HostPasswords {
+  readonly passwords?: { readonly device?: string; readonly server?: string };
+}
+
+/** SSH options for one of the two hosts: its own password, never the other's. */
+const sessionOptions = (o: SessionOptions & HostPasswords, role: 'device' | 'server'): SessionOptions => ({ ...o, password: o.passwords?.[role] ?? o.password });
+
+export interface DeployOptions extends SessionOptions, TargetOptions, HostPasswords {
   /** A bundle written by writeBundle (device/, server/). */
   readonly bundle: string;
   readonly device: string;
@@ -53,17 +61,18 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   // A schedule that keeps every job on the device (LO, or PO = LO) needs no server process.
   const needsServer = manifest.cuts.length > 0 || manifest.models.some((m) => m.remote);
   progress(`connecting to ${o.server} and ${o.device}`);
-  const server = await SshSession.open(serverTarget, o);
+  const server = await SshSession.open(serverTarget, sessionOptions(o, 'server'));
   let device: SshSession | undefined;
   const stage = mkdtempSync(path.join(os.tmpdir(), 'edgecut-deploy-'));
   let previous: string | undefined;
   let started = false;
   try {
-    device = await SshSession.open(resolveTarget(o.device, o), o);
+    device = await SshSession.open(resolveTarget(o.device, o), sessionOptions(o, 'device'));
     const agents = { server: await provisionAgent(server, o.extensionRoot, progress), device: await provisionAgent(device, o.extensionRoot, progress) };
     check(o.signal);
     progress('uploading the server half');
     await upload(server, path.join(o.bundle, 'server'), id, stage);
+    check(o.signal);
     progress('uploading the device half');
     await upload(device, path.join(o.bundle, 'device'), id, stage);
     check(o.signal);
@@ -103,10 +112,10 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
 }
 
 /** Stops the server and removes every deployment from both hosts. */
-export async function undeploy(o: SessionOptions & TargetOptions & { device: string; server: string }): Promise<{ stopped: boolean }> {
+export async function undeploy(o: SessionOptions & TargetOptions & HostPasswords & { device: string; server: string }): Promise<{ stopped: boolean }> {
   let stopped = false;
   for (const host of [o.server, o.device]) {
-    const ssh = await SshSession.open(resolveTarget(host, o), o);
+    const ssh = await SshSession.open(resolveTarget(host, o), sessionOptions(o, host === o.server ? 'server' : 'device'));
     try {
       if (host === o.server) stopped = await stopServer(ssh);
       await ssh.exec(`rm -rf ~/${ROOT}`);

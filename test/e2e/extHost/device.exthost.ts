@@ -1,16 +1,21 @@
 // "EdgeCut: Profile on Device…" against the testbed's device (sshd in a network namespace), called
-// the scriptable way: edgecut.profileOnDevice(uri, host, options). The runner (test/e2e/run.mjs)
+// the scriptable way: edgecut.profileOnDevice(uri, host, options); then "EdgeCut: Deploy…" and
+// "EdgeCut: Stop Deployment" onto its device and server the same way. The runner (test/e2e/run.mjs)
 // starts the testbed and names it in config.json; without it (not root) the suite is skipped.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PlanJson } from '../../../src/core/plan/planJson';
+import type { DeployCommandResult } from '../../../src/host/deployCommand';
 import type { DeviceProfileJson } from '../../../src/node/profile/profileDevice';
 
 interface TestbedInfo {
   readonly device: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly peerAddressFromOther: string };
   readonly user: string;
   readonly identityFile: string;
   readonly knownHostsFile: string;
@@ -38,6 +43,17 @@ function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
   return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** A shell command on the testbed's server, over the OpenSSH client (not EdgeCut's own SSH). */
+function onServer(tb: TestbedInfo, script: string): string {
+  const args = ['-F', '/dev/null', '-i', tb.identityFile, '-p', String(tb.server.port), '-o', `UserKnownHostsFile=${tb.knownHostsFile}`, '-o', 'BatchMode=yes'];
+  return execFileSync('ssh', [...args, `${tb.user}@${tb.server.host}`, script], { encoding: 'utf8', timeout: 20000 }).trim();
+}
+
+/** Whether the deployed server answers its health check (from here: the root namespace reaches the server directly). */
+async function serverReady(tb: TestbedInfo, port = 8000): Promise<boolean> {
+  return fetch(`http://${tb.server.host}:${port}/v2/health/ready`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false);
 }
 
 const rows = async (): Promise<DeviceRow[]> => (await vscode.commands.executeCommand<DeviceRow[]>('edgecut.debug.devices')) ?? [];
@@ -110,5 +126,65 @@ describe('EdgeCut device profiling in the extension host (testbed)', function ()
     const row = (await rows()).find((r) => r.host === spec);
     assert.equal(row?.status, 'error: host-key-changed');
     assert.match(row?.description ?? '', new RegExp(`^${os.arch()} · resnet18\\.onnx .* · error: host-key-changed$`));
+  });
+
+  // Deploy squeezenet (resnet18 here is graph only: no weights to split) to the testbed.
+  const hosts = () => (tb ? { device: spec, server: `${tb.user}@${tb.server.host}:${tb.server.port}`, identity: tb.identityFile, knownHosts: tb.knownHostsFile } : {});
+  const deployDir = (): string[] => onServer(tb as TestbedInfo, 'ls "$HOME/.edgecut/deploy" 2>/dev/null || true').split('\n').filter(Boolean).sort();
+  const squeezenet = (ctx: Mocha.Context): vscode.Uri => {
+    const uri = workspaceFile('squeezenet1_1.onnx');
+    if (!fs.existsSync(uri.fsPath)) {
+      console.log('deploy skipped: squeezenet1_1.onnx is not in the workspace (the runner copies it from the shared models)');
+      ctx.skip();
+    }
+    return uri;
+  };
+  const planned = { device: 'rpi4', server: 'gtx1080', network: 'wifi', jobs: 4 };
+  let deployed: DeployCommandResult | undefined;
+
+  it('edgecut.deploy(squeezenet1_1.onnx, options) deploys the plan and resolves to its smoke test: every planned job, once, and a makespan', async function () {
+    assert.ok(tb);
+    const uri = squeezenet(this);
+    const r = await vscode.commands.executeCommand<DeployCommandResult | undefined>('edgecut.deploy', uri, { ...hosts(), strategy: 'JPS', plan: planned, serverAddress: tb.server.peerAddressFromOther, port: 8000 });
+    assert.ok(r?.report, `returned ${JSON.stringify(r)?.slice(0, 300)} (the EdgeCut log says why)`);
+    deployed = r;
+    const plan = await vscode.commands.executeCommand<PlanJson | undefined>('edgecut.planOffloading', uri, planned);
+    assert.equal(r.strategy, 'JPS');
+    assert.equal(r.plannedJobs, 4);
+    assert.equal(plan?.strategies.JPS.schedule.length, 4, "the bundle's jobs are the plan's");
+    assert.equal(r.report.jobs.length, r.plannedJobs);
+    assert.equal(r.report.duplicates, 0);
+    assert.ok(r.report.makespanMs > 0, `makespan ${r.report.makespanMs}`);
+    assert.ok(Math.abs(r.predictedMakespanMs - (plan?.strategies.JPS.makespanMs ?? NaN)) < 1e-6, `predicted ${r.predictedMakespanMs} vs the plan's ${plan?.strategies.JPS.makespanMs}`);
+    assert.ok(r.report.verified && r.report.verified.maxRelativeDifference <= 1e-4, `outputs ${JSON.stringify(r.report.verified)}`);
+    assert.equal(onServer(tb, 'readlink "$HOME/.edgecut/deploy/current"'), r.id);
+    const serves = r.report.jobs.some((j) => j.planned !== 'local');
+    assert.equal(await serverReady(tb), serves, serves ? 'the deployed server answers' : 'an all-local plan starts no server');
+  });
+
+  it('a deploy whose server port the device cannot reach fails with a clear error and leaves the previous deployment running', async function () {
+    const uri = squeezenet(this);
+    assert.ok(tb && deployed);
+    const before = deployDir();
+    // The delay proxy carries only ports 8000–9000 to the server; CO needs the server for every job.
+    const call = vscode.commands.executeCommand('edgecut.deploy', uri, { ...hosts(), strategy: 'CO', plan: planned, serverAddress: tb.server.peerAddressFromOther, port: 9999 });
+    await assert.rejects(Promise.resolve(call), (e: Error) => {
+      assert.match(e.message, /did not become ready within 30 s as seen from the device/);
+      return true;
+    });
+    assert.deepEqual(deployDir(), before, 'the failed deploy left nothing of its own');
+    assert.equal(onServer(tb, 'readlink "$HOME/.edgecut/deploy/current"'), deployed.id);
+    const serves = deployed.report?.jobs.some((j) => j.planned !== 'local') ?? false;
+    assert.equal(await serverReady(tb), serves, 'the previous server runs again (if it had one)');
+  });
+
+  it('edgecut.undeploy(options) stops the server and removes the deployment from both hosts', async function () {
+    squeezenet(this);
+    assert.ok(tb && deployed);
+    const r = await vscode.commands.executeCommand<{ stopped: boolean } | undefined>('edgecut.undeploy', hosts());
+    const serves = deployed.report?.jobs.some((j) => j.planned !== 'local') ?? false;
+    assert.deepEqual(r, { stopped: serves });
+    assert.deepEqual(deployDir(), []);
+    assert.equal(await serverReady(tb), false, 'no server answers any more');
   });
 });

@@ -68,8 +68,14 @@ export function makeRunDir(prefix = 'run') {
   return dir;
 }
 
-/** Copies the models and a readme.txt into RUNDIR/ws; returns { ws, files, missing }. */
-export function createWorkspace(runDir, { log = console.log } = {}) {
+/** A model of the shared models folder ($EDGECUT_SHARED_DIR/models, or shared/models beside the checkout), if there. */
+export function sharedModel(name) {
+  const dirs = [process.env.EDGECUT_SHARED_DIR && path.join(process.env.EDGECUT_SHARED_DIR, 'models'), path.join(repoRoot, '..', 'shared', 'models'), '/work/shared/models'];
+  return dirs.filter(Boolean).map((d) => path.join(d, name)).find((f) => existsSync(f));
+}
+
+/** Copies the models (and the EXTRA files, absolute paths) and a readme.txt into RUNDIR/ws; returns { ws, files, missing }. */
+export function createWorkspace(runDir, { log = console.log, extra = [] } = {}) {
   const ws = path.join(runDir, 'ws');
   mkdirSync(ws, { recursive: true });
   const files = [];
@@ -84,6 +90,10 @@ export function createWorkspace(runDir, { log = console.log } = {}) {
     }
     copyFileSync(src, path.join(ws, path.basename(rel)));
     files.push(path.basename(rel));
+  }
+  for (const file of extra) {
+    copyFileSync(file, path.join(ws, path.basename(file)));
+    files.push(path.basename(file));
   }
   writeFileSync(path.join(ws, 'readme.txt'), 'EdgeCut end-to-end test workspace.\nThe EdgeCut commands must not be offered for this file.\n');
   files.push('readme.txt');
@@ -140,11 +150,12 @@ function serverDirs(runDir) {
 
 /**
  * Starts code-server for RUNDIR on a free 127.0.0.1 port (own process group, killed at exit) and
- * waits for /healthz; ENV is added to its environment (e.g. HOME). Returns { url, host, port, pid, logFile, stop() }.
+ * waits for /healthz; ENV is added to its environment (e.g. HOME), SETTINGS to the user settings.
+ * Returns { url, host, port, pid, logFile, stop() }.
  */
-export async function startCodeServer(runDir, { workspace, log = console.log, timeoutMs = 30000, env = {} } = {}) {
+export async function startCodeServer(runDir, { workspace, log = console.log, timeoutMs = 30000, env = {}, settings = {} } = {}) {
   const { userDataDir, extensionsDir } = serverDirs(runDir);
-  writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const config = path.join(runDir, 'code-server.yaml');

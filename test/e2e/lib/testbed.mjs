@@ -9,6 +9,8 @@ import { onCleanup, repoRoot, withTimeout } from './harness.mjs';
 
 /** The ~/.ssh/config Host that stands for the testbed's device. */
 export const SSH_CONFIG_HOST = 'edgecut-testbed';
+/** The ~/.ssh/config Host that stands for the testbed's server (the deploy checks). */
+export const SSH_CONFIG_SERVER = 'edgecut-testbed-server';
 
 /**
  * Starts the testbed unless this machine cannot run it. Resolves to { info, stop } when it is up,
@@ -71,7 +73,7 @@ export async function startE2eTestbed(runDir, { log = console.log, timeoutMs = 6
 }
 
 /**
- * RUNDIR/home, code-server's HOME: ~/.ssh/config names the testbed's device (when INFO is given),
+ * RUNDIR/home, code-server's HOME: ~/.ssh/config names the testbed's device and server (when INFO is given),
  * ~/.ssh/id_ed25519 is the testbed's client key. Returns { home, knownHosts }.
  */
 export function makeHome(runDir, info) {
@@ -81,14 +83,8 @@ export function makeHome(runDir, info) {
   if (info) {
     copyFileSync(info.identityFile, path.join(ssh, 'id_ed25519'));
     chmodSync(path.join(ssh, 'id_ed25519'), 0o600);
-    const config = [
-      `Host ${SSH_CONFIG_HOST}`,
-      `  HostName ${info.device.host}`,
-      `  User ${info.user}`,
-      `  Port ${info.device.port}`,
-      `  IdentityFile ${info.identityFile}`,
-      '',
-    ].join('\n');
+    const host = (alias, { host: hostName, port }) => [`Host ${alias}`, `  HostName ${hostName}`, `  User ${info.user}`, `  Port ${port}`, `  IdentityFile ${info.identityFile}`, ''];
+    const config = [...host(SSH_CONFIG_HOST, info.device), ...host(SSH_CONFIG_SERVER, info.server)].join('\n');
     writeFileSync(path.join(ssh, 'config'), config, { mode: 0o600 });
   }
   return { home, knownHosts: path.join(ssh, 'known_hosts') };

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   try {
     // Fast links: the checks are about the extension, not the shaping (resnet18 with synthetic
     // weights is a 46 MB upload); no CPU cap, so the measurement takes seconds.
-    tb = await startTestbed({ upMbps: 100, downMbps: 400, delayMs: 2 });
+    // Private homes: what the hosts keep (~/.edgecut: agents, deployments) is this run's alone,
+    // however many other testbeds (benchmarks, integration tests) run meanwhile.
+    tb = await startTestbed({ upMbps: 100, downMbps: 400, delayMs: 2, privateHomes: true });
   } catch (e) {
     return say({ ok: false, reason: e instanceof TestbedError ? e.reason : 'setup-failed', why: e instanceof Error ? e.message : String(e) });
   }
@@ -33,15 +35,18 @@ async function main(): Promise<void> {
     await tb.stop();
     process.exit(0);
   };
-  const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(tb.dir, 'device_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+  const fingerprint = (role: string): string | undefined => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(tb.dir, `${role}_host_ed25519.pub`)], { encoding: 'utf8' }).split(/\s+/)[1];
   say({
     ok: true,
     prefix: tb.prefix,
     device: { host: tb.device.host, port: tb.device.port },
+    // The deploy checks' server; the device reaches it (ports 8000–9000) at peerAddressFromOther.
+    server: { host: tb.server.host, port: tb.server.port, peerAddressFromOther: tb.server.peerAddressFromOther },
     user: tb.user,
     identityFile: tb.identityFile,
     knownHostsFile: tb.knownHostsFile,
-    deviceHostKeyFingerprint: fingerprint,
+    deviceHostKeyFingerprint: fingerprint('device'),
+    serverHostKeyFingerprint: fingerprint('server'),
     dir: tb.dir,
   });
   process.stdin.on('end', () => void stop('stdin closed'));

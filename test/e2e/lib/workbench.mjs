@@ -109,3 +109,27 @@ export async function screenshot(page, dir, name) {
 export async function activeTabLabel(page) {
   return (await page.locator('.tabs-container .tab.active').first().innerText({ timeout: 5000 }).catch(() => '')).trim();
 }
+
+const toasts = (page) => page.locator('.notifications-toasts .notification-toast');
+
+/** The first notification toast whose text matches RE. */
+export function toastWith(page, re) {
+  return toasts(page).filter({ hasText: re }).first();
+}
+
+/** The texts of the notification toasts showing. */
+export async function toastTexts(page) {
+  return (await toasts(page).allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Waits until the visible quick input's title matches RE (the next step of a multi-step pick). */
+export async function waitForQuickInputTitle(page, re, { timeoutMs = 15000 } = {}) {
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? ''), re.source, { timeout: timeoutMs });
+}
+
+/** Types TEXT into the visible quick pick, waits until the focused row contains it, and accepts it. */
+export async function chooseQuickPickRow(page, text) {
+  await page.locator('.quick-input-widget .quick-input-box input').fill(text);
+  await page.waitForFunction((t) => (document.querySelector('.quick-input-widget .quick-input-list .monaco-list-row.focused')?.textContent ?? '').includes(t), text, { timeout: 5000 });
+  await page.keyboard.press('Enter');
+}

@@ -1,0 +1,54 @@
+import { fmtMs } from '../format';
+import type { MeasuredRun, StageSpan, StrategyKey } from '../../protocol';
+
+type Span = readonly [number, number] | null | undefined;
+
+/** What the device runner reports per job (src/node/runtime/deviceRunner's RunReport, structurally). */
+export interface RunReportJobs {
+  readonly jobs: readonly {
+    readonly ran: string;
+    readonly device: Span;
+    readonly uplink: Span;
+    readonly server: Span;
+    readonly downlink: Span;
+    readonly fallbackReason?: string;
+  }[];
+  readonly makespanMs: number;
+  /** NaN when the run's job count differs from the plan's. */
+  readonly predictedMakespanMs: number;
+  readonly notes: readonly string[];
+}
+
+const span = (s: Span): StageSpan | null => (s ? { start: s[0], end: s[1] } : null);
+
+/**
+ * A deployment's smoke test as the timeline draws it. The runner numbers jobs in the order the
+ * device started them; `plannedOrder` (the bundle's jobs) maps run job k back to the plan's job,
+ * cycling when the run had more jobs than the plan.
+ */
+export function runView(id: string, strategy: StrategyKey, report: RunReportJobs, plannedOrder: readonly number[]): MeasuredRun {
+  return {
+    id,
+    strategy,
+    jobs: report.jobs.map((j, k) => ({
+      job: plannedOrder.length ? (plannedOrder[k % plannedOrder.length] as number) : k,
+      stages: [span(j.device), span(j.uplink), span(j.server), span(j.downlink)],
+      ...(j.ran === 'fallback' ? { fallback: j.fallbackReason ?? 'the server failed' } : {}),
+    })),
+    makespanMs: report.makespanMs,
+    predictedMakespanMs: Number.isFinite(report.predictedMakespanMs) ? report.predictedMakespanMs : null,
+    notes: report.notes,
+  };
+}
+
+/** "+12.3 %" or "−4.0 %": how far the measurement is from the prediction. */
+export function fmtDeviation(measuredMs: number, predictedMs: number): string {
+  const pct = (100 * (measuredMs - predictedMs)) / predictedMs;
+  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)} %`;
+}
+
+/** "measured 123 ms vs predicted 100 ms (+23.0 %)", the line the notification and the timeline show. */
+export function measuredVsPredicted(measuredMs: number, predictedMs: number | null): string {
+  if (predictedMs === null || !(predictedMs > 0)) return `measured ${fmtMs(measuredMs)} ms (no prediction for this number of jobs)`;
+  return `measured ${fmtMs(measuredMs)} ms vs predicted ${fmtMs(predictedMs)} ms (${fmtDeviation(measuredMs, predictedMs)})`;
+}

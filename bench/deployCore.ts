@@ -35,10 +35,10 @@ export interface DeployRound {
 }
 
 /** `rounds` times: profile device and server, netprobe, plan `jobs` jobs, deploy JPS and PO. */
-export async function measure(model: string, rounds: number, jobs: number, log: (l: string) => void): Promise<DeployRound[]> {
+export async function measure(model: string, rounds: number, jobs: number, shaping: { upMbps: number; downMbps: number; delayMs: number }, log: (l: string) => void): Promise<DeployRound[]> {
   const repo = path.dirname(__dirname);
   if (!existsSync(path.join(repo, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: repo });
-  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1 });
+  const tb = await startTestbed({ ...shaping, deviceCpu: 1 });
   const work = mkdtempSync(path.join(tmpdir(), 'edgecut-bench-deploy-'));
   const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
   const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;
@@ -69,11 +69,11 @@ export async function measure(model: string, rounds: number, jobs: number, log: 
 }
 
 if (require.main === module) {
-  const [model = '', rounds = '3', jobs = '10'] = process.argv.slice(2);
+  const [model = '', rounds = '3', jobs = '10', up = '10', down = '40', delay = '20'] = process.argv.slice(2);
   const req = testbedRequirement();
   if (!req.ok) process.stdout.write(JSON.stringify({ skipped: req.why }));
   else
-    measure(model, Number(rounds), Number(jobs), (l) => process.stderr.write(`bench: ${l}\n`))
+    measure(model, Number(rounds), Number(jobs), { upMbps: Number(up), downMbps: Number(down), delayMs: Number(delay) }, (l) => process.stderr.write(`bench: ${l}\n`))
       .then((rounds) => process.stdout.write(JSON.stringify({ rounds })))
       .catch((e: unknown) => {
         process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);

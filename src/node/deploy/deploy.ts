@@ -75,6 +75,9 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
     check(o.signal);
     progress('uploading the device half');
     await upload(device, path.join(o.bundle, 'device'), id, stage);
+    // Flush what the uploads wrote: the kernel's writeback would otherwise steal the CPU from
+    // the smoke test seconds later (on a small device, tens of percent of a run).
+    await Promise.all([server.exec('sync'), device.exec('sync')]);
     check(o.signal);
     previous = await currentId(server);
     if (previous) {

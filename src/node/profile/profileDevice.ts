@@ -71,6 +71,8 @@ export async function profileDevice(loaded: LoadedModel, analysis: ModelAnalysis
     o.progress(`uploading ${path.basename(loaded.path)}${loaded.graphOnly ? ' with synthetic weights' : ''}`, 0.1);
     await ssh.exec(`mkdir -p ${q(work)}`);
     await ssh.upload(modelFile, `${work}/model.onnx`);
+    // Flush the upload (and a fresh agent's files) before timing: writeback competes for the CPU.
+    await ssh.exec('sync');
     const result = await runAgent(ssh, agent.dir, `${work}/model.onnx`, agentInputs(analysis), o);
     return toProfile(loaded, analysis, result, o, target.spec);
   } finally {

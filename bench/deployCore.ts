@@ -4,20 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../src/cli/main';
 import { runOverhead } from '../src/core/deploy/runOverhead';
-import type { RunReport } from '../src/node/runtime/deviceRunner';
+import type { SmokeTest } from '../src/core/deploy/runReport';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
-
-async function cli(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, err, out };
-}
+import { cli } from '../test/helpers/cli';
 
 async function ok(argv: string[]): Promise<string> {
-  const r = await cli(argv);
+  const r = await cli(...argv);
   if (r.code !== 0) throw new Error(`edgecut ${argv[0]}: ${r.err}`);
   return r.out;
 }
@@ -54,14 +47,14 @@ export async function measure(model: string, rounds: number, jobs: number, shapi
       const plan = await ok(['plan', model, '--device', path.join(work, 'device.json'), '--server', path.join(work, 'server.json'), '--network', path.join(work, 'net.json'), '--jobs', String(jobs), '--json']);
       writeFileSync(path.join(work, 'plan.json'), plan);
       for (const strategy of ['JPS', 'PO']) {
-        const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: RunReport & { makespansMs: number[] } };
+        const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: SmokeTest & { makespansMs: number[] } };
         const o = runOverhead(d.report.jobs);
         const errorPct = (100 * (d.report.makespanMs - d.predictedMakespanMs)) / d.predictedMakespanMs;
         out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct });
         log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
       }
     }
-    await cli(['undeploy', ...hosts]);
+    await cli('undeploy', ...hosts);
     return out;
   } finally {
     await tb.stop();

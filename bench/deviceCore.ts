@@ -2,11 +2,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cpus } from 'node:os';
-import { runCli } from '../src/cli/main';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
 import { idleBaseline, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
+import { cli } from '../test/helpers/cli';
 
 export interface ModelInput {
   readonly file: string;
@@ -15,13 +15,6 @@ export interface ModelInput {
 
 export function requirement(): { ok: boolean; why?: string } {
   return testbedRequirement();
-}
-
-async function cli(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, err, out };
 }
 
 export async function measure(models: readonly ModelInput[], log: (l: string) => void) {
@@ -39,7 +32,7 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
       const out = path.join(work, `${path.basename(m.file)}.profile.json`);
       const t0 = Date.now();
       const dims = m.dims.flatMap((d) => ['--dim', d]);
-      const r = await cli(['profile', m.file, '--host', device, ...ssh, ...dims, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', out]);
+      const r = await cli('profile', m.file, '--host', device, ...ssh, ...dims, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', out);
       if (r.code !== 0) throw new Error(`profile ${m.file}: ${r.err}`);
       profiles.push({ model: path.basename(m.file), profile: JSON.parse(readFileSync(out, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 });
       log(`profiled ${path.basename(m.file)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -47,12 +40,12 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
     // nn-Meter's kernel grid: sampled single kernels, trained on by every leave-one-out fit.
     const gridOut = path.join(work, 'kernel-grid.profile.json');
     const t0 = Date.now();
-    const g = await cli(['profile', '--kernel-grid', '--host', device, ...ssh, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', gridOut]);
+    const g = await cli('profile', '--kernel-grid', '--host', device, ...ssh, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', gridOut);
     if (g.code !== 0) throw new Error(`profile --kernel-grid: ${g.err}`);
     const grid = { model: 'kernel grid', profile: JSON.parse(readFileSync(gridOut, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 };
     log(`profiled the kernel grid (${grid.profile.layerCount} kernels) in ${grid.seconds.toFixed(1)} s`);
     const netOut = path.join(work, 'net.json');
-    const net = await cli(['netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut]);
+    const net = await cli('netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut);
     if (net.code !== 0) throw new Error(`netprobe: ${net.err}`);
     return { profiles, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
   } finally {

@@ -6,7 +6,7 @@ import { GraphView } from './graphView';
 import type { Viewport } from './panZoom';
 import { renderStrategies } from './strategies';
 import { renderTimeline } from './timeline';
-import { nextTimeline } from './timelineModel';
+import { nextTimeline } from '../src/core/view/timelineModel';
 import { toolbar } from './toolbar';
 import { Tooltip } from './tooltip';
 

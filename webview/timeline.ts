@@ -1,7 +1,7 @@
 import type { MeasuredRun, PlanView, StrategyKey } from '../src/protocol';
 import { clear, el, svg } from './dom';
 import { fmtMs } from '../src/core/format';
-import { LANE_HEIGHT, LANES, timelineModel, type TimelineBar } from './timelineModel';
+import { LANE_HEIGHT, LANES, timelineModel, type TimelineBar } from '../src/core/view/timelineModel';
 
 export interface BarHover {
   (text: string | undefined, at: { x: number; y: number }): void;

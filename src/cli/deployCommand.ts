@@ -3,7 +3,7 @@ import { deployPlan } from '../node/deploy/deployPlan';
 import { packageRoot } from '../node/packageRoot';
 import { checkKnown, parseArgs, UsageError } from './args';
 import { BUNDLE_OPTIONS, bundleInputs, runtimeOptions } from './bundleCommand';
-import { deployTable } from './deployTable';
+import { deployTable } from '../core/deploy/deployTable';
 import type { Output } from './output';
 import { terminalPrompt } from './prompt';
 import { DEPLOY_USAGE, UNDEPLOY_USAGE } from './usage';

@@ -3,7 +3,7 @@ import { fitPredictor } from '../core/predictor/fitPredictor';
 import { idleBaseline, profileSamples, profileSessions } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
 import { parseArgs, UsageError } from './args';
-import { table } from './format';
+import { table } from '../core/format';
 import type { Output } from './output';
 import { FIT_USAGE } from './usage';
 

@@ -3,7 +3,7 @@ import { inspectJson, type InspectJson } from '../core/inspectReport';
 import { loadModelFile } from '../node/modelFile';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
 import { fmtCount } from '../core/format';
-import { kilobytes, table } from './format';
+import { kilobytes, table } from '../core/format';
 import type { Output } from './output';
 import { INSPECT_USAGE } from './usage';
 

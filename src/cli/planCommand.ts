@@ -11,7 +11,7 @@ import { planTrace } from '../core/report/trace';
 import { loadModelFile } from '../node/modelFile';
 import { resolveNetwork, resolveProfile } from '../node/profileFiles';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
-import { table } from './format';
+import { table } from '../core/format';
 import { parseJobs } from './jobsSpec';
 import type { Output } from './output';
 import { PLAN_USAGE } from './usage';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
-import { kernelGridModel, sampleKernels } from '../core/predictor/kernelGrid';
+import { kernelGrid } from '../core/predictor/kernelGrid';
 import { layerTimes, ortNodeTimes, type OrtTraceEvent } from '../core/profiles/ortProfile';
 import { loadModelFile } from '../node/modelFile';
 import { packageRoot } from '../node/packageRoot';
@@ -76,7 +76,7 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
 /** `--kernel-grid`: the sampled single-kernel model, written to a temporary folder. */
 function writeKernelGrid(): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-grid-')), 'kernel-grid.onnx');
-  writeFileSync(file, kernelGridModel(sampleKernels()));
+  writeFileSync(file, kernelGrid().model);
   return file;
 }
 

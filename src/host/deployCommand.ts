@@ -8,7 +8,7 @@ import { PlanError } from '../core/plan/planError';
 import { planJson } from '../core/plan/planJson';
 import { dimsKnownTo } from '../core/shapes/bindInputs';
 import { measuredVsPredicted, runView } from '../core/view/runView';
-import { deployTable } from '../cli/deployTable';
+import { deployTable } from '../core/deploy/deployTable';
 import type { DeployResult } from '../node/deploy/deploy';
 import { deployPlan } from '../node/deploy/deployPlan';
 import { SshError } from '../node/ssh/sshError';

@@ -2,16 +2,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
 import type { InspectJson } from '../../src/core/inspectReport';
 import { REPO_ROOT } from '../helpers/paths';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { cli } from '../helpers/cli';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'resnet18.onnx');
 const CORPUS = path.join(REPO_ROOT, 'test', 'corpus', 'models');

@@ -2,16 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
 import type { PlanJson } from '../../src/core/plan/planJson';
 import { REPO_ROOT } from '../helpers/paths';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { cli } from '../helpers/cli';
 
 const EX = (f: string): string => path.join(REPO_ROOT, 'examples', f);
 const transfer = (bytes: number, mbps: number, rtt: number): number => (bytes > 0 ? rtt / 2 + ((8 * bytes) / (mbps * 1e6)) * 1000 : 0);

@@ -3,17 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
-import type { RunReport } from '../../src/node/runtime/deviceRunner';
+import type { RunReport } from '../../src/core/deploy/runReport';
 import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
 import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { cli } from '../helpers/cli';
 
 type Deployed = { id: string; predictedMakespanMs: number; report: RunReport & { verified: { jobs: number; maxRelativeDifference: number } } };
 

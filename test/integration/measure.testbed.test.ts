@@ -3,18 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/main';
 import type { PlanJson } from '../../src/core/plan/planJson';
 import type { DeviceProfileJson } from '../../src/node/profile/profileDevice';
 import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
 import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+import { runCli } from '../../src/cli/main';
+import { cli } from '../helpers/cli';
 
 /** Step 4 against the real testbed: profile, netprobe, fit, and the refusals. */
 describe('device measurement on the testbed (sshd in network namespaces)', function () {

@@ -1,14 +1,8 @@
 import { simulate, type StageTimes } from '../plan/flowShop';
+import type { JobRecord, Span } from './runReport';
 
-/** What a measured job reports per stage: [start, end] in ms from the run's start, or null. */
-export interface MeasuredJob {
-  readonly job: number;
-  readonly device: readonly [number, number] | null;
-  readonly uplink: readonly [number, number] | null;
-  readonly server: readonly [number, number] | null;
-  readonly downlink: readonly [number, number] | null;
-  readonly doneMs: number;
-}
+/** What the overhead needs of a measured job. */
+export type MeasuredJob = Pick<JobRecord, 'device' | 'uplink' | 'server' | 'downlink' | 'doneMs'>;
 
 export interface RunOverhead {
   readonly measuredMs: number;
@@ -19,7 +13,7 @@ export interface RunOverhead {
   readonly overheadPct: number;
 }
 
-const duration = (s: readonly [number, number] | null): number => (s ? Math.max(0, s[1] - s[0]) : 0);
+const duration = (s: Span): number => (s ? Math.max(0, s[1] - s[0]) : 0);
 
 /**
  * The runtime's overhead against the schedule it was meant to run: replay the measured stage

@@ -1,4 +1,6 @@
 import { onnx } from 'onnx-proto';
+import { analyzeModel } from '../analysis';
+import { decodeModel } from '../onnx/decode';
 
 /**
  * A sampled grid of single kernels (nn-Meter, Zhang et al., MobiSys 2021: predict a model from
@@ -31,8 +33,38 @@ const WIDE: readonly (readonly [number, number])[] = [[1, 40], [3, 80], [6, 80],
 const FEATURES = [32, 64, 96, 120, 192, 256, 384, 512, 768, 1000, 1024, 2048];
 const ROWS = [1, 4, 16, 40, 80, 160, 320];
 
-/** A deterministic sample of kernel configurations; `scale` multiplies every count. */
-export function sampleKernels(seed = 1, scale = 1, maxMacs = 150e6): KernelSpec[] {
+/** How many kernels of each family the grid keeps (times `scale`). */
+const FAMILIES = { conv: 36, pointwise: 36, depthwise: 24, matmul: 18, attention: 8, gemm: 10, pool: 18, elementwise: 30 } as const;
+type Family = keyof typeof FAMILIES;
+
+/**
+ * The kernel grid: a deterministic sample of configurations per family, kept within `maxMacs` per
+ * kernel as EdgeCut's own cost model counts them, and the ONNX model that holds them.
+ */
+export function kernelGrid(seed = 1, scale = 1, maxMacs = 150e6): { kernels: KernelSpec[]; model: Uint8Array } {
+  // Three candidates per kept kernel, costed by the analysis; the first ones within budget stay.
+  const candidates = sampleKernels(seed, 3 * scale);
+  const macs = layerMacs(kernelGridModel(candidates.map((c) => c.kernel)));
+  const kept: KernelSpec[] = [];
+  const count = new Map<Family, number>();
+  candidates.forEach((c, i) => {
+    const n = count.get(c.family) ?? 0;
+    if (n >= Math.round(FAMILIES[c.family] * scale) || (macs[i] ?? Infinity) > maxMacs) return;
+    count.set(c.family, n + 1);
+    kept.push(c.kernel);
+  });
+  return { kernels: kept, model: kernelGridModel(kept) };
+}
+
+/** MACs per kernel (node i is kernel i) from EdgeCut's analysis of the grid model. */
+function layerMacs(model: Uint8Array): number[] {
+  const layers = analyzeModel(decodeModel(model)).layers.layers;
+  const byName = new Map(layers.map((l) => [l.name, l.macs]));
+  return (onnx.ModelProto.decode(model).graph?.node ?? []).map((n) => byName.get(n.name ?? '') ?? Infinity);
+}
+
+/** Candidate configurations, `FAMILIES` × `scale` of each, in a deterministic order. */
+function sampleKernels(seed: number, scale: number): { family: Family; kernel: KernelSpec }[] {
   let s = seed >>> 0 || 1;
   const rand = (): number => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
@@ -40,71 +72,52 @@ export function sampleKernels(seed = 1, scale = 1, maxMacs = 150e6): KernelSpec[
     const side = pick(SQUARE);
     return rand() < 0.75 ? [side, side] : pick(WIDE);
   };
-  const out: KernelSpec[] = [];
-  const add = (count: number, make: () => KernelSpec | undefined): void => {
-    for (let tries = 0, made = 0; made < Math.round(count * scale) && tries < count * scale * 20; tries++) {
-      const k = make();
-      if (k && kernelMacs(k) <= maxMacs) {
-        out.push(k);
-        made++;
-      }
-    }
-  };
-  const conv = (kernel: () => number, pointwise: boolean, depthwise: boolean) => (): KernelSpec => {
+  const conv = (kernel: () => number, depthwise: boolean) => (): KernelSpec => {
     const [h, w] = map();
     const cin = pick(CHANNELS);
-    const k = pointwise ? 1 : kernel();
-    return { op: 'Conv', input: [1, cin, h, w], cout: depthwise ? cin : pick(CHANNELS), kernel: Math.min(k, h, w) || 1, stride: rand() < 0.25 && h > 1 ? 2 : 1, groups: depthwise ? cin : 1 };
+    return { op: 'Conv', input: [1, cin, h, w], cout: depthwise ? cin : pick(CHANNELS), kernel: Math.min(kernel(), h, w) || 1, stride: rand() < 0.25 && h > 1 ? 2 : 1, groups: depthwise ? cin : 1 };
   };
-  add(36, conv(() => pick([3, 3, 3, 5, 7]), false, false));
-  add(36, conv(() => 1, true, false));
-  add(24, conv(() => pick([3, 3, 5]), false, true));
-  add(18, () => ({ op: 'MatMul', input: [1, pick(ROWS), pick(FEATURES)], n: pick(FEATURES) }));
-  add(8, () => {
-    const heads = pick([1, 2, 4, 8]);
-    const m = pick([16, 40, 80, 160]);
-    return { op: 'MatMul', input: [1, heads, m, pick([32, 64])], n: m, activations: true };
-  });
-  add(10, () => ({ op: 'Gemm', input: [1, pick(FEATURES)], n: pick(FEATURES) }));
-  add(18, () => {
-    const [h, w] = map();
-    const op = pick(['MaxPool', 'MaxPool', 'AveragePool', 'GlobalAveragePool'] as const);
-    return { op, input: [1, pick(CHANNELS), h, w], kernel: Math.min(pick([2, 3]), h, w), stride: pick([1, 2]) };
-  });
-  add(30, () => {
-    const [h, w] = map();
-    return { op: pick(['Relu', 'Sigmoid', 'HardSigmoid', 'Add', 'Mul', 'Concat', 'BatchNormalization'] as const), input: [1, pick(CHANNELS), h, w] };
-  });
-  return out;
-}
-
-/** Multiply-accumulates of a kernel (for the sampling budget only; the analysis counts its own). */
-export function kernelMacs(k: KernelSpec): number {
-  const [n = 1, c = 1, h = 1, w = 1] = k.input;
-  switch (k.op) {
-    case 'Conv': {
-      const s = k.stride ?? 1;
-      return (n * (k.cout ?? c) * Math.ceil(h / s) * Math.ceil(w / s) * (c / (k.groups ?? 1)) * (k.kernel ?? 1) ** 2);
-    }
-    case 'MatMul':
-    case 'Gemm':
-      return (k.input.slice(0, -1).reduce((a, b) => a * b, 1) * (k.input.at(-1) as number) * (k.n ?? 1));
-    default:
-      return 0;
-  }
+  const make: Record<Family, () => KernelSpec> = {
+    conv: conv(() => pick([3, 3, 3, 5, 7]), false),
+    pointwise: conv(() => 1, false),
+    depthwise: conv(() => pick([3, 3, 5]), true),
+    matmul: () => ({ op: 'MatMul', input: [1, pick(ROWS), pick(FEATURES)], n: pick(FEATURES) }),
+    attention: () => {
+      const heads = pick([1, 2, 4, 8]);
+      const m = pick([16, 40, 80, 160]);
+      return { op: 'MatMul', input: [1, heads, m, pick([32, 64])], n: m, activations: true };
+    },
+    gemm: () => ({ op: 'Gemm', input: [1, pick(FEATURES)], n: pick(FEATURES) }),
+    pool: () => {
+      const [h, w] = map();
+      const op = pick(['MaxPool', 'MaxPool', 'AveragePool', 'GlobalAveragePool'] as const);
+      return { op, input: [1, pick(CHANNELS), h, w], kernel: Math.min(pick([2, 3]), h, w), stride: pick([1, 2]) };
+    },
+    elementwise: () => {
+      const [h, w] = map();
+      return { op: pick(['Relu', 'Sigmoid', 'HardSigmoid', 'Add', 'Mul', 'Concat', 'BatchNormalization'] as const), input: [1, pick(CHANNELS), h, w] };
+    },
+  };
+  return (Object.keys(FAMILIES) as Family[]).flatMap((family) => Array.from({ length: Math.round(FAMILIES[family] * scale) }, () => ({ family, kernel: make[family]() })));
 }
 
 /**
  * The ONNX model (opset 13) with one node per kernel, weights as external data that is not
  * shipped: `edgecut profile` gives graph-only models synthetic weights of the right shapes.
+ * Outputs are declared with the shapes EdgeCut's own inference derives for them.
  */
 export function kernelGridModel(kernels: readonly KernelSpec[]): Uint8Array {
+  const facts = analyzeModel(decodeModel(gridModel(kernels, () => undefined))).shapes.facts;
+  return gridModel(kernels, (name) => facts.get(name)?.shape?.map(Number));
+}
+
+function gridModel(kernels: readonly KernelSpec[], outputShape: (name: string) => readonly number[] | undefined): Uint8Array {
   const F = onnx.TensorProto.DataType.FLOAT;
   const inputs: onnx.IValueInfoProto[] = [];
   const outputs: onnx.IValueInfoProto[] = [];
   const initializer: onnx.ITensorProto[] = [];
   const nodes: onnx.INodeProto[] = [];
-  const value = (name: string, dims: readonly number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const value = (name: string, dims: readonly number[] | undefined): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: F, ...(dims ? { shape: { dim: dims.map((d) => ({ dimValue: d })) } } : {}) } } });
   const weight = (name: string, dims: readonly number[]): string => {
     initializer.push({ name, dataType: F, dims: [...dims], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'kernel-grid.weights' }] });
     return name;
@@ -160,7 +173,7 @@ export function kernelGridModel(kernels: readonly KernelSpec[]): Uint8Array {
     }
     const y = `${id}_out`;
     nodes.push({ name: id, opType: k.op, input: ins, output: [y], attribute });
-    outputs.push(value(y, outputShape(k)));
+    outputs.push(value(y, outputShape(y)));
   });
   const model = new onnx.ModelProto({
     irVersion: 7,
@@ -170,31 +183,4 @@ export function kernelGridModel(kernels: readonly KernelSpec[]): Uint8Array {
     graph: { name: 'kernel_grid', node: nodes, input: inputs, output: outputs, initializer, docString: `${kernels.length} independent kernels sampled for latency regression (nn-Meter)` },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** The output shape of a kernel (ONNX's shape rules for the ops and attributes used above). */
-function outputShape(k: KernelSpec): number[] {
-  const [n = 1, c = 1, h = 1, w = 1] = k.input;
-  const s = k.stride ?? 1;
-  switch (k.op) {
-    case 'Conv': {
-      const kk = k.kernel ?? 1;
-      const pad = 2 * Math.floor(kk / 2);
-      return [n, k.cout ?? c, Math.floor((h + pad - kk) / s) + 1, Math.floor((w + pad - kk) / s) + 1];
-    }
-    case 'MaxPool':
-    case 'AveragePool': {
-      const kk = k.kernel ?? 2;
-      return [n, c, Math.floor((h - kk) / s) + 1, Math.floor((w - kk) / s) + 1];
-    }
-    case 'GlobalAveragePool':
-      return [n, c, 1, 1];
-    case 'MatMul':
-    case 'Gemm':
-      return [...k.input.slice(0, -1), k.n ?? 1];
-    case 'Concat':
-      return [n, 2 * c, h, w];
-    default:
-      return [...k.input];
-  }
 }

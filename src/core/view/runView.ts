@@ -1,23 +1,11 @@
+import type { JobRecord, RunReport, Span } from '../deploy/runReport';
 import { fmtMs } from '../format';
 import type { MeasuredRun, StageSpan, StrategyKey } from '../../protocol';
 
-type Span = readonly [number, number] | null | undefined;
-
-/** What the device runner reports per job (src/node/runtime/deviceRunner's RunReport, structurally). */
-export interface RunReportJobs {
-  readonly jobs: readonly {
-    readonly ran: string;
-    readonly device: Span;
-    readonly uplink: Span;
-    readonly server: Span;
-    readonly downlink: Span;
-    readonly fallbackReason?: string;
-  }[];
-  readonly makespanMs: number;
-  /** NaN when the run's job count differs from the plan's. */
-  readonly predictedMakespanMs: number;
-  readonly notes: readonly string[];
-}
+/** What the timeline needs of a run report. */
+export type RunReportJobs = Pick<RunReport, 'makespanMs' | 'predictedMakespanMs' | 'notes'> & {
+  readonly jobs: readonly Pick<JobRecord, 'ran' | 'device' | 'uplink' | 'server' | 'downlink' | 'fallbackReason'>[];
+};
 
 const span = (s: Span): StageSpan | null => (s ? { start: s[0], end: s[1] } : null);
 

@@ -1,7 +1,8 @@
 import type * as Ort from 'onnxruntime-node';
-import { dataTypeName } from '../../core/onnx/dataType';
 import type { TensorSpec } from '../../core/bundle/tritonConfig';
-import { relativeDifference } from '../runtime/deviceRunner';
+import { dataTypeName } from '../../core/onnx/dataType';
+import { relativeDifference, syntheticFeeds } from '../runtime/deviceRunner';
+import { ksDatatype } from '../serve/ortTensors';
 
 /**
  * Whether a model with an opened batch axis (withBatchAxis) really batches: two different
@@ -10,20 +11,18 @@ import { relativeDifference } from '../runtime/deviceRunner';
  */
 export async function batchesCorrectly(ort: typeof Ort, batched: Uint8Array, inputs: readonly TensorSpec[]): Promise<boolean> {
   if (!inputs.every((t) => t.shape[0] === 1 && ['float32', 'int64'].includes(dataTypeName(t.dtype)))) return false;
+  const specs = inputs.map((t) => ({ name: t.name, datatype: ksDatatype(dataTypeName(t.dtype)), shape: t.shape }));
+  const [one, two] = [syntheticFeeds(ort, specs, 1), syntheticFeeds(ort, specs, 2)];
   let session: Ort.InferenceSession | undefined;
   try {
     // A refused batch is an expected answer here, not an error for the log.
     session = await ort.InferenceSession.create(batched, { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, logSeverityLevel: 4 });
-    const one = (seed: number): Record<string, Ort.Tensor> => Object.fromEntries(inputs.map((t) => [t.name, sample(ort, t, seed, 1)]));
-    const [a, b] = [await session.run(one(1)), await session.run(one(2))];
-    const both = await session.run(Object.fromEntries(inputs.map((t) => [t.name, sample(ort, t, 1, 2)])));
+    const [a, b] = [await session.run(one), await session.run(two)];
+    const both = await session.run(Object.fromEntries(inputs.map((t) => [t.name, stack(ort, one[t.name] as Ort.Tensor, two[t.name] as Ort.Tensor)])));
     return Object.keys(a).every((name) => {
-      const t = both[name];
-      const ta = a[name];
-      const tb = b[name];
+      const [t, ta, tb] = [both[name], a[name], b[name]];
       if (!t || !ta || !tb || t.dims[0] !== 2) return false;
-      const half = ta.data.length;
-      const row = (i: number): Ort.Tensor => new ort.Tensor(t.type as 'float32', (t.data as Float32Array).slice(i * half, (i + 1) * half), ta.dims);
+      const row = (i: number): Ort.Tensor => new ort.Tensor(t.type as 'float32', (t.data as Float32Array).slice(i * ta.data.length, (i + 1) * ta.data.length), ta.dims);
       return relativeDifference({ x: row(0) }, { x: ta }) <= 1e-5 && relativeDifference({ x: row(1) }, { x: tb }) <= 1e-5;
     });
   } catch {
@@ -33,11 +32,10 @@ export async function batchesCorrectly(ort: typeof Ort, batched: Uint8Array, inp
   }
 }
 
-/** `batch` samples of one input, starting with sample number `seed` (sample k is the same in any batch). */
-function sample(ort: typeof Ort, t: TensorSpec, seed: number, batch: number): Ort.Tensor {
-  const per = t.shape.slice(1).reduce((a, b) => a * Math.max(1, b), 1);
-  const value = (k: number, i: number): number => (((k * 7919 + i * 104729) % 1000) / 1000) - 0.5;
-  const dims = [batch, ...t.shape.slice(1)];
-  if (dataTypeName(t.dtype) === 'int64') return new ort.Tensor('int64', BigInt64Array.from({ length: per * batch }, (_, i) => BigInt(Math.abs(Math.floor(value(seed + Math.floor(i / per), i % per) * 4)))), dims);
-  return new ort.Tensor('float32', Float32Array.from({ length: per * batch }, (_, i) => value(seed + Math.floor(i / per), i % per)), dims);
+/** Two batch-1 tensors as one batch of 2. */
+function stack(ort: typeof Ort, a: Ort.Tensor, b: Ort.Tensor): Ort.Tensor {
+  const data = new (a.data.constructor as new (n: number) => Float32Array)(a.data.length * 2);
+  data.set(a.data as Float32Array);
+  data.set(b.data as Float32Array, a.data.length);
+  return new ort.Tensor(a.type as 'float32', data, [2, ...a.dims.slice(1)]);
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BundleManifest } from '../../core/bundle/manifest';
 import { provisionAgent, q, type RemoteAgent } from '../profile/provision';
-import type { RunReport } from '../runtime/deviceRunner';
+import type { SmokeTest } from '../../core/deploy/runReport';
 import { SshError } from '../ssh/sshError';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
@@ -37,7 +37,7 @@ export interface DeployResult {
   readonly id: string;
   readonly serverUrl: string;
   /** The smoke test: the run with the median makespan of five, and all five makespans. */
-  readonly report?: RunReport & { makespansMs?: number[]; verified?: { jobs: number; maxRelativeDifference: number } };
+  readonly report?: SmokeTest;
 }
 
 /** Where a deployment lives on both hosts: ~/.edgecut/deploy/ID, `current` names the live one. */
@@ -129,7 +129,8 @@ export async function undeploy(o: SessionOptions & TargetOptions & HostPasswords
   return { stopped };
 }
 
-function check(signal: AbortSignal | undefined): void {
+/** Throws the cancelled error once the user has cancelled (between deploy's steps). */
+export function check(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SshError('cancelled', 'deploy cancelled');
 }
 

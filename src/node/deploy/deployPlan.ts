@@ -3,8 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BundleManifest } from '../../core/bundle/manifest';
 import { writeBundle, type BundleOptions } from '../bundle/writeBundle';
-import { SshError } from '../ssh/sshError';
-import { deploy, type DeployOptions, type DeployResult } from './deploy';
+import { check, deploy, type DeployOptions, type DeployResult } from './deploy';
 
 export interface DeployPlanOptions extends Omit<BundleOptions, 'out'>, Omit<DeployOptions, 'bundle'> {}
 
@@ -19,7 +18,7 @@ export async function deployPlan(o: DeployPlanOptions): Promise<DeployResult & {
     const bundle = path.join(stage, 'bundle');
     o.progress?.(`writing the ${o.strategy ?? 'JPS'} bundle`);
     const manifest = await writeBundle({ ...o, out: bundle });
-    if (o.signal?.aborted) throw new SshError('cancelled', 'deploy cancelled');
+    check(o.signal);
     return { ...(await deploy({ ...o, bundle })), manifest };
   } finally {
     rmSync(stage, { recursive: true, force: true });

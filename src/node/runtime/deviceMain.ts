@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest } from '../../core/bundle/manifest';
-import { relativeDifference, runJobs, syntheticFeeds, type RunReport } from './deviceRunner';
+import type { RunReport } from '../../core/deploy/runReport';
+import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
 import { optionOf } from './argv';
 
 /**

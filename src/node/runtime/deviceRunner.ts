@@ -1,39 +1,12 @@
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { BundleManifest, JobKind, ManifestTensor } from '../../core/bundle/manifest';
+import type { BundleManifest, ManifestTensor } from '../../core/bundle/manifest';
+import type { JobRecord, RunReport, Span } from '../../core/deploy/runReport';
 import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH } from '../serve/kserveCodec';
 import { fromKs, ortType, toKs, warmUp } from '../serve/ortTensors';
 import { PipelinedClient, ServerGone } from './pipelinedClient';
 
 type Feeds = Record<string, Ort.Tensor>;
-type Span = readonly [number, number] | null;
-
-export interface JobRecord {
-  readonly job: number;
-  readonly model: string;
-  readonly planned: JobKind;
-  /** What actually ran: as planned, or the whole model on the device after the server failed. */
-  readonly ran: JobKind | 'fallback';
-  readonly device: Span;
-  readonly uplink: Span;
-  readonly server: Span;
-  readonly downlink: Span;
-  readonly doneMs: number;
-  readonly fallbackReason?: string;
-}
-
-export interface RunReport {
-  readonly strategy: string;
-  readonly jobs: readonly JobRecord[];
-  readonly makespanMs: number;
-  readonly predictedMakespanMs: number;
-  /** Server clock minus device clock, from the health checks (NTP-style, least-RTT sample). */
-  readonly clockOffsetMs: number;
-  /** Results handed over more than once (must be 0). */
-  readonly duplicates: number;
-  readonly notes: readonly string[];
-}
-
 export interface RunOptions {
   readonly manifest: BundleManifest;
   /** The device/ folder of a bundle. */

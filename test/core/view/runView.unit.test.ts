@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
+import type { JobRecord } from '../../../src/core/deploy/runReport';
 import { fmtDeviation, measuredVsPredicted, runView, type RunReportJobs } from '../../../src/core/view/runView';
 
-const job = (device: [number, number] | null, uplink: [number, number] | null, server: [number, number] | null, downlink: [number, number] | null, ran = 'split', fallbackReason?: string) => ({
+const job = (device: [number, number] | null, uplink: [number, number] | null, server: [number, number] | null, downlink: [number, number] | null, ran: JobRecord['ran'] = 'split', fallbackReason?: string) => ({
   ran,
   device,
   uplink,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { MeasuredRun, PlanView, StrategyKey, TimelineJob } from '../../src/protocol';
-import { nextTimeline, timelineChoices, timelineModel } from '../../webview/timelineModel';
+import type { MeasuredRun, PlanView, StrategyKey, TimelineJob } from '../../../src/protocol';
+import { nextTimeline, timelineChoices, timelineModel } from '../../../src/core/view/timelineModel';
 
 const span = (start: number, end: number) => ({ start, end });
 

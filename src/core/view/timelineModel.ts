@@ -1,9 +1,11 @@
-// The pipeline timeline as plain geometry and text (no DOM), so it can be tested in Node.
-import type { MeasuredRun, PlanView, StageSpan, StrategyKey } from '../src/protocol';
-import { fmtMs } from '../src/core/format';
-import { measuredVsPredicted } from '../src/core/view/runView';
+// The pipeline timeline as plain geometry and text (no DOM): the webview draws it, Node tests it.
+import type { MeasuredRun, PlanView, StageSpan, StrategyKey } from '../../protocol';
+import { fmtMs } from '../format';
+import { STAGES } from '../plan/flowShop';
+import { measuredVsPredicted } from './runView';
 
-export const LANES = ['device', 'uplink', 'server', 'downlink'] as const;
+/** One lane per stage of the flow shop. */
+export const LANES = STAGES;
 export const LANE_HEIGHT = 22;
 const LEFT = 70;
 const RIGHT = 16;

@@ -1,0 +1,39 @@
+import type { JobKind } from '../bundle/manifest';
+
+/** [start, end] in ms from the start of a run, or null where the job skipped the stage. */
+export type Span = readonly [number, number] | null;
+
+/** One job as the device runner measured it. */
+export interface JobRecord {
+  readonly job: number;
+  readonly model: string;
+  readonly planned: JobKind;
+  /** What actually ran: as planned, or the whole model on the device after the server failed. */
+  readonly ran: JobKind | 'fallback';
+  readonly device: Span;
+  readonly uplink: Span;
+  readonly server: Span;
+  readonly downlink: Span;
+  readonly doneMs: number;
+  readonly fallbackReason?: string;
+}
+
+/** One N-job run of a bundle (what `runner.js` prints). */
+export interface RunReport {
+  readonly strategy: string;
+  readonly jobs: readonly JobRecord[];
+  readonly makespanMs: number;
+  /** The plan's makespan; NaN when the run's job count differs from the plan's. */
+  readonly predictedMakespanMs: number;
+  /** Server clock minus device clock, from the health checks (NTP-style, least-RTT sample). */
+  readonly clockOffsetMs: number;
+  /** Results handed over more than once (must be 0). */
+  readonly duplicates: number;
+  readonly notes: readonly string[];
+}
+
+/** A deployment's smoke test: the median run of several, all their makespans, and the output check. */
+export type SmokeTest = RunReport & {
+  readonly makespansMs?: readonly number[];
+  readonly verified?: { readonly jobs: number; readonly maxRelativeDifference: number };
+};

@@ -12,6 +12,9 @@ import { optionOf } from './argv';
  * job with the whole model on the device and reports the largest relative difference.
  *   node runner.js --server HOST:PORT [--jobs N] [--repeat R] [--verify] [--report FILE]
  */
+/** How long a repeated smoke test warms up before its timed runs. */
+const WARM_UP_MS = 1000;
+
 async function main(argv: readonly string[]): Promise<number> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
   const arg = optionOf(argv);
@@ -22,12 +25,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const serverArg = arg('server');
   const [host, port] = serverArg ? [serverArg.slice(0, serverArg.lastIndexOf(':')), Number(serverArg.slice(serverArg.lastIndexOf(':') + 1))] : [];
   // One N-job run lasts ~100 ms on a small model: one scheduler hiccup swings it. Repeated, the
-  // run with the median makespan is reported (all makespans alongside).
-  // A first, unreported run warms what the plan takes as warm: the server's sessions on real
-  // inputs and the JIT of both sides' request paths (the first run is 20–50 % slower).
-  const runs: { report: RunReport; results: Map<number, Record<string, Ort.Tensor>> }[] = [];
-  const repeat = Math.max(1, Number(arg('repeat') ?? 1));
-  for (let r = repeat > 1 ? -1 : 0; r < repeat; r++) {
+  // run with the median makespan is reported (all makespans alongside). Unreported warm-up runs
+  // come first, for at least a second: the plan predicts a warm pipeline, and in a fresh process
+  // V8's background compiler and the server's first real inputs slow the first runs 20–50 %.
+  const once = async (): Promise<{ report: RunReport; results: Map<number, Record<string, Ort.Tensor>> }> => {
     const results = new Map<number, Record<string, Ort.Tensor>>();
     const report = await runJobs({
       manifest,
@@ -38,8 +39,13 @@ async function main(argv: readonly string[]): Promise<number> {
       onResult: (job, outputs) => results.set(job, outputs),
       log: (l) => process.stderr.write(`${l}\n`),
     });
-    if (r >= 0) runs.push({ report, results });
-  }
+    return { report, results };
+  };
+  const repeat = Math.max(1, Number(arg('repeat') ?? 1));
+  const started = Date.now();
+  if (repeat > 1) do await once(); while (Date.now() - started < WARM_UP_MS);
+  const runs: Awaited<ReturnType<typeof once>>[] = [];
+  for (let r = 0; r < repeat; r++) runs.push(await once());
   const byMakespan = [...runs].sort((a, b) => a.report.makespanMs - b.report.makespanMs);
   const { report, results } = byMakespan[Math.floor((byMakespan.length - 1) / 2)] as (typeof runs)[number];
   const makespansMs = runs.map((r) => r.report.makespanMs);

@@ -16,7 +16,7 @@ export async function benchmark({ repoRoot, log }) {
   const pct = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const parts = [`## ${title}`, ''];
-  parts.push('Squeezenet, 10 jobs, on the testbed (device: a namespace with a 1-CPU quota; server: a namespace on the same 2-core VM). Each round profiles both hosts (`--runs 30`) and the link, plans, then deploys JPS and PO with `edgecut deploy`; "measured" is the median of the smoke test\'s five 10-job runs (all five listed; one unreported warm-up run precedes them).', '');
+  parts.push('Squeezenet, 10 jobs, on the testbed (device: a namespace with a 1-CPU quota; server: a namespace on the same 2-core VM). Each round profiles both hosts (`--runs 30`) and the link, plans, then deploys JPS and PO with `edgecut deploy`; "measured" is the median makespan of the smoke test\'s timed 10-job runs (at least five, for at least 2 s, after 1 s of unreported warm-up runs; the runs column gives their count and range).', '');
   parts.push('"flow shop" replays the *measured* stage durations of the median run through the permutation flow shop in the order the jobs ran; "runtime overhead" is measured − flow shop: the waits the runtime adds beyond the schedule (stage-time prediction errors cancel out of it).', '');
   for (const link of LINKS) {
     log(`deploying squeezenet ×10 on the testbed (${link.name}), ${link.rounds} rounds`);
@@ -29,8 +29,8 @@ export async function benchmark({ repoRoot, log }) {
     const gains = pairs.map((p) => 100 * (1 - (p.find((r) => r.strategy === 'JPS')?.predictedMs ?? 0) / (p.find((r) => r.strategy === 'PO')?.predictedMs ?? 1)));
     parts.push(`### ${link.name}: ${link.up}/${link.down} Mbit/s, ${link.delay} ms RTT`, '');
     parts.push(`**Within ±15 % of the prediction: ${within}/${errors.length} runs; mean absolute error ${mean(errors).toFixed(1)} %.** Predicted JPS gain over PO ${gains.map((g) => `${g.toFixed(0)} %`).join(', ')}; measured JPS faster than PO in ${jpsWins}/${pairs.length} rounds.`, '');
-    parts.push('| round | strategy | predicted ms | measured ms | error | five runs ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|');
-    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${pct(r.errorPct)} | ${r.makespansMs.map((x) => x.toFixed(0)).join(', ')} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${pct(r.overheadPct)}) |`);
+    parts.push('| round | strategy | predicted ms | measured ms | error | timed runs: n, min–max ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|');
+    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${pct(r.errorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${pct(r.overheadPct)}) |`);
     parts.push('');
   }
   return parts.join('\n').trimEnd();

@@ -12,7 +12,7 @@ import type { Output } from './output';
 import { terminalPrompt } from './prompt';
 import { PROFILE_USAGE } from './usage';
 
-const VALUED = new Set(['host', 'identity', 'known-hosts', 'threads', 'runs', 'warmup', 'load', 'dim', 'out', 'from-ort-profile']);
+const VALUED = new Set(['host', 'identity', 'known-hosts', 'threads', 'runs', 'warmup', 'min-seconds', 'load', 'dim', 'out', 'from-ort-profile']);
 
 export async function profileCommand(argv: readonly string[], out: Output): Promise<number> {
   const args = parseArgs(argv, VALUED);
@@ -39,6 +39,8 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
     if (!Number.isInteger(v) || v < min) throw new UsageError(`--${k} must be a whole number ≥ ${min}`);
     return v;
   };
+  const minSeconds = opt('min-seconds') === undefined ? undefined : Number(opt('min-seconds'));
+  if (minSeconds !== undefined && !(Number.isFinite(minSeconds) && minSeconds >= 0)) throw new UsageError('--min-seconds takes a number of seconds ≥ 0 (e.g. 2)');
   const loads = (opt('load') ?? '0').split(',').map((s) => Number(s.trim()));
   if (loads.some((l) => !Number.isInteger(l) || l < 0 || l > 64)) throw new UsageError('--load takes busy-thread counts such as 0,1,2');
   const abort = new AbortController();
@@ -53,6 +55,7 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
       threads: opt('threads') ? num('threads', 0, 1) : undefined,
       runs: num('runs', 20, 1),
       warmup: num('warmup', 3, 0),
+      minSeconds,
       loads,
       extensionRoot: packageRoot(),
       prompt: terminalPrompt,

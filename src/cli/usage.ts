@@ -5,7 +5,7 @@ export const PLAN_USAGE =
   'edgecut plan MODEL [--device rpi4|FILE] [--server gtx1080|ideal|FILE] [--network wifi|4g|3g|cat1|up=8.8,down=29.1,rtt=40|FILE] [--jobs N|MODEL:N,…] [--dim name=value]… [--json] [--report plan.html] [--trace plan.trace.json]';
 
 export const PROFILE_USAGE =
-  'edgecut profile MODEL --host [user@]host[:port] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--threads N] [--runs 20] [--warmup 3] [--load 0,1,2] [--dim name=value]… --out device.profile.json | --from-ort-profile FILE --out … | edgecut profile --kernel-grid --host … --out grid.profile.json (sampled single kernels for fit)';
+  'edgecut profile MODEL --host [user@]host[:port] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--threads N] [--runs 20] [--warmup 3] [--min-seconds 2] [--load 0,1,2] [--dim name=value]… --out device.profile.json | --from-ort-profile FILE --out … | edgecut profile --kernel-grid --host … --out grid.profile.json (sampled single kernels for fit)';
 
 export const NETPROBE_USAGE =
   'edgecut netprobe --device HOST --server HOST [--server-address ADDR] [--port 8765] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--out net.json]';

@@ -9,6 +9,8 @@ import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
 import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
 import { runCli } from '../../src/cli/main';
 import { cli } from '../helpers/cli';
+import { SshSession } from '../../src/node/ssh/sshSession';
+import { resolveTarget } from '../../src/node/ssh/sshTarget';
 
 /** Step 4 against the real testbed: profile, netprobe, fit, and the refusals. */
 describe('device measurement on the testbed (sshd in network namespaces)', function () {
@@ -119,6 +121,43 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
       await new Promise((r) => setTimeout(r, 1000));
     }
     assert.equal(left, '', `agent still running: ${left}`);
+  });
+
+  it('cancelling an upload stops the SFTP transfer at once; progress counts the bytes sent', async () => {
+    const big = path.join(work, 'big.bin');
+    writeFileSync(big, Buffer.alloc(256 << 20, 7));
+    const session = await SshSession.open(resolveTarget(deviceSpec(), { identity: tb.identityFile }), { knownHosts: [tb.knownHostsFile] });
+    const remote = `/tmp/edgecut-cancel-${process.pid}.bin`;
+    try {
+      const abort = new AbortController();
+      const seen: number[] = [];
+      let cancelledAt = 0;
+      const t0 = Date.now();
+      await assert.rejects(
+        session.upload(big, remote, {
+          signal: abort.signal,
+          progress: (sent, total) => {
+            assert.equal(total, 256 << 20);
+            seen.push(sent);
+            if (!cancelledAt && sent >= 1 << 20) {
+              cancelledAt = Date.now();
+              abort.abort();
+            }
+          },
+        }),
+        (e: Error) => e.name === 'SshError' && /cancelled/.test(e.message),
+      );
+      assert.ok(cancelledAt > 0, 'progress was reported');
+      assert.ok(seen.every((x, i) => i === 0 || x >= (seen[i - 1] ?? 0)), 'progress only grows');
+      const size = Number((await session.exec(`stat -c %s ${remote} 2>/dev/null || echo 0`)).stdout.trim());
+      assert.ok(size < 256 << 20, `the transfer stopped short (${size} bytes of ${256 << 20}; ${Date.now() - t0} ms)`);
+      // The session is still usable after a cancelled upload.
+      assert.equal((await session.exec('echo ok')).stdout.trim(), 'ok');
+      await assert.rejects(session.upload(big, remote, { signal: abort.signal }), /cancelled/);
+    } finally {
+      await session.exec(`rm -f ${remote}`).catch(() => undefined);
+      session.close();
+    }
   });
 
   it('netprobe measures the device↔server link (not this machine’s) within 10% of the shaping', async () => {

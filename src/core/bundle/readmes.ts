@@ -15,7 +15,7 @@ Predicted makespan: ${fmt(m.predicted.makespanMs)} over ${m.network.name} (${m.n
 Run (Node 18+; \`npm install\` fetches ONNX Runtime, or deploy with \`edgecut deploy\`, which brings it offline):
 
     npm install
-    ORT_DISABLE_TELEMETRY=1 node runner.js --server SERVER:8000 [--jobs N] [--repeat R] [--verify] [--report report.json]
+    ORT_DISABLE_TELEMETRY=1 node runner.js --server SERVER:8000 [--jobs N] [--repeat R] [--min-seconds S] [--verify] [--report report.json]
 
 It prints a JSON report: per-job device / uplink / server / downlink times (ms from the start),
 the makespan next to the prediction, and any job that fell back. If the server cannot be reached

@@ -84,7 +84,7 @@ function inputTensor(input: AgentInput): unknown {
  * model's latency, so whole-model times from the profiled session would overstate it. Running
  * them alternately puts both under the same drift of the device's speed.
  */
-async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, load: number, dir: string): Promise<LoadRun> {
+async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, minMs: number, load: number, dir: string): Promise<LoadRun> {
   const prefix = path.join(dir, `prof-${load}`);
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
   const plain = await ort.InferenceSession.create(model, options);
@@ -95,13 +95,18 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   const before = cpuTimes();
   let freeMemory = 0;
   try {
-    for (let r = 0; r < warmup + runs; r++) {
+    // At least RUNS timed runs, and more until MIN_MS have passed (at most 10×RUNS): a device's
+    // speed drifts over seconds, and a median over a longer window is not decided by one burst.
+    let timedFrom = 0;
+    const more = (r: number): boolean => r < warmup + runs || (r < warmup + 10 * runs && performance.now() - timedFrom < minMs);
+    for (let r = 0; more(r); r++) {
+      if (r === warmup) timedFrom = performance.now();
       const t0 = process.hrtime.bigint();
       await plain.run(feeds);
       if (r >= warmup) wholeMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
       await profiled.run(feeds);
       freeMemory = os.freemem();
-      emit({ event: 'progress', load, run: r + 1, of: warmup + runs });
+      emit({ event: 'progress', load, run: r + 1, of: Math.max(warmup + runs, r + 1) });
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', String(os.cpus().length)));
   const loads = arg('load', '0').split(',').map(Number);
   const runs: LoadRun[] = [];
-  for (const load of loads) runs.push(await profileOnce(model, inputs, threads, Number(arg('runs', '20')), Number(arg('warmup', '3')), load, path.dirname(model)));
+  for (const load of loads) runs.push(await profileOnce(model, inputs, threads, Number(arg('runs', '20')), Number(arg('warmup', '3')), Number(arg('min-ms', '0')), load, path.dirname(model)));
   emit({ event: 'result', facts: facts(), runs });
 }
 

@@ -6,6 +6,7 @@ import type { BundleManifest } from '../../core/bundle/manifest';
 import { provisionAgent, q, type RemoteAgent } from '../profile/provision';
 import type { SmokeTest } from '../../core/deploy/runReport';
 import { SshError } from '../ssh/sshError';
+import { transferProgress } from '../ssh/transferProgress';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
 
@@ -68,13 +69,11 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   let started = false;
   try {
     device = await SshSession.open(resolveTarget(o.device, o), sessionOptions(o, 'device'));
-    const agents = { server: await provisionAgent(server, o.extensionRoot, progress), device: await provisionAgent(device, o.extensionRoot, progress) };
+    const agents = { server: await provisionAgent(server, o.extensionRoot, progress, o.signal), device: await provisionAgent(device, o.extensionRoot, progress, o.signal) };
     check(o.signal);
-    progress('uploading the server half');
-    await upload(server, path.join(o.bundle, 'server'), id, stage);
+    await upload(server, path.join(o.bundle, 'server'), id, stage, o.signal, progress);
     check(o.signal);
-    progress('uploading the device half');
-    await upload(device, path.join(o.bundle, 'device'), id, stage);
+    await upload(device, path.join(o.bundle, 'device'), id, stage, o.signal, progress);
     // Flush what the uploads wrote: the kernel's writeback would otherwise steal the CPU from
     // the smoke test seconds later (on a small device, tens of percent of a run).
     await Promise.all([server.exec('sync'), device.exec('sync')]);
@@ -135,13 +134,13 @@ export function check(signal: AbortSignal | undefined): void {
 }
 
 /** Uploads one half (device or server) to ~/.edgecut/deploy/ID/HALF as one tarball. */
-async function upload(ssh: SshSession, folder: string, id: string, stage: string): Promise<void> {
+async function upload(ssh: SshSession, folder: string, id: string, stage: string, signal: AbortSignal | undefined, progress: (line: string) => void): Promise<void> {
   const half = path.basename(folder);
   const tarball = path.join(stage, `${half}.tgz`);
   execFileSync('tar', ['czf', tarball, '-C', folder, '.']);
   await ssh.exec(`mkdir -p ~/${ROOT}/${q(id)}/${half}`);
   const home = (await ssh.exec('echo $HOME')).stdout.trim();
-  await ssh.upload(tarball, `${home}/${ROOT}/${id}/${half}.tgz`);
+  await ssh.upload(tarball, `${home}/${ROOT}/${id}/${half}.tgz`, { signal, progress: transferProgress(`uploading the ${half} half`, progress) });
   const r = await ssh.exec(`cd ~/${ROOT}/${q(id)} && tar xzf ${half}.tgz -C ${half} && rm -f ${half}.tgz`);
   if (r.code !== 0) throw new SshError('remote-command', `unpacking the bundle on ${ssh.target.spec} failed: ${r.stderr.trim()}`);
 }
@@ -185,7 +184,7 @@ async function waitHealthy(device: SshSession, url: string, signal: AbortSignal 
 }
 
 async function smokeTest(device: SshSession, agent: RemoteAgent, id: string, url: string, jobs: number | undefined, signal: AbortSignal | undefined): Promise<DeployResult['report']> {
-  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --repeat 5 --verify${jobs ? ` --jobs ${jobs}` : ''}`;
+  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --repeat 5 --min-seconds 2 --verify${jobs ? ` --jobs ${jobs}` : ''}`;
   const r = await device.exec(cmd, undefined, signal);
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {

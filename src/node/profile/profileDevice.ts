@@ -13,6 +13,7 @@ import type { LoadedModel } from '../modelFile';
 import { SshError } from '../ssh/sshError';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
+import { transferProgress } from '../ssh/transferProgress';
 import { provisionAgent, q } from './provision';
 
 export interface ProfileOptions extends SessionOptions, TargetOptions {
@@ -20,6 +21,8 @@ export interface ProfileOptions extends SessionOptions, TargetOptions {
   readonly threads?: number;
   readonly runs: number;
   readonly warmup: number;
+  /** Keep timing each load level until this much time has passed (default 2 s; RUNS is the minimum). */
+  readonly minSeconds?: number;
   readonly loads: readonly number[];
   readonly extensionRoot: string;
   readonly progress: (message: string, fraction?: number) => void;
@@ -64,13 +67,13 @@ export async function profileDevice(loaded: LoadedModel, analysis: ModelAnalysis
   const local = mkdtempSync(path.join(os.tmpdir(), 'edgecut-profile-'));
   let work: string | undefined;
   try {
-    const agent = await provisionAgent(ssh, o.extensionRoot, (l) => o.progress(l, 0.05));
+    const agent = await provisionAgent(ssh, o.extensionRoot, (l) => o.progress(l, 0.05), o.signal);
     work = `${path.posix.dirname(agent.dir)}/work-${process.pid}-${Date.now()}`;
     const modelFile = path.join(local, 'model.onnx');
     writeFileSync(modelFile, modelBytes(loaded));
     o.progress(`uploading ${path.basename(loaded.path)}${loaded.graphOnly ? ' with synthetic weights' : ''}`, 0.1);
     await ssh.exec(`mkdir -p ${q(work)}`);
-    await ssh.upload(modelFile, `${work}/model.onnx`);
+    await ssh.upload(modelFile, `${work}/model.onnx`, { signal: o.signal, progress: transferProgress(`uploading ${path.basename(loaded.path)}`, (l) => o.progress(l, 0.1)) });
     // Flush the upload (and a fresh agent's files) before timing: writeback competes for the CPU.
     await ssh.exec('sync');
     const result = await runAgent(ssh, agent.dir, `${work}/model.onnx`, agentInputs(analysis), o);
@@ -89,6 +92,8 @@ function modelBytes(loaded: LoadedModel): Uint8Array {
 
 /** How often the host tells the agent it is still there (the agent gives up after 10 s). */
 const HEARTBEAT_MS = 2000;
+/** How long each load level is timed at least (seconds), however few runs that takes. */
+const DEFAULT_MIN_SECONDS = 2;
 
 const ORT_TYPES: Record<string, string> = { float32: 'float32', int64: 'int64', int32: 'int32', float16: 'float16', uint8: 'uint8', int8: 'int8', bool: 'bool', float64: 'float64' };
 
@@ -110,13 +115,11 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
     'ORT_DISABLE_TELEMETRY=1 exec node edgecut-agent.js profile',
     `--model ${q(model)} --inputs ${q(JSON.stringify(inputs))}`,
     threads ? `--threads ${threads}` : '',
-    `--runs ${o.runs} --warmup ${o.warmup} --load ${q(o.loads.join(','))}`,
+    `--runs ${o.runs} --warmup ${o.warmup} --min-ms ${Math.round(1000 * (o.minSeconds ?? DEFAULT_MIN_SECONDS))} --load ${q(o.loads.join(','))}`,
   ].join(' ');
   let result: { facts: DeviceFacts; runs: readonly LoadRun[] } | undefined;
   let error: string | undefined;
   let pending = '';
-  const total = o.loads.length * (o.runs + o.warmup);
-  let done = 0;
   const r = await ssh.exec(
     cmd,
     (chunk) => {
@@ -125,7 +128,7 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
       pending = lines.pop() ?? '';
       for (const line of lines) {
         const e = parseEvent(line);
-        if (e?.event === 'progress') o.progress(`load ${e.load}: run ${e.run}/${e.of}`, 0.15 + (0.85 * ++done) / total);
+        if (e?.event === 'progress') o.progress(`load ${e.load}: run ${e.run}/${e.of}`, 0.15 + (0.85 * (Math.max(0, o.loads.indexOf(e.load)) + Math.min(1, e.run / e.of))) / o.loads.length);
         else if (e?.event === 'result') result = { facts: e.facts, runs: e.runs };
         else if (e?.event === 'error') error = e.message;
       }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { SshSession } from '../ssh/sshSession';
 import { SshError } from '../ssh/sshError';
 import { AGENT_VERSION } from '../agent/agentProtocol';
+import { transferProgress } from '../ssh/transferProgress';
 import { agentDirName, buildAgentTarball, nodeArch } from './agentBundle';
 
 /** Shell-quotes one argument for a POSIX remote shell. */
@@ -19,7 +20,7 @@ export interface RemoteAgent {
  * VERSION matches, else uploads the tarball and unpacks it into a temporary folder that is
  * renamed into place only when complete (a failed attempt is removed).
  */
-export async function provisionAgent(ssh: SshSession, extensionRoot: string, log: (line: string) => void): Promise<RemoteAgent> {
+export async function provisionAgent(ssh: SshSession, extensionRoot: string, log: (line: string) => void, signal?: AbortSignal): Promise<RemoteAgent> {
   const probe = await ssh.exec('uname -m; command -v node >/dev/null && node --version || echo no-node; echo $HOME');
   const [uname = '', nodeVersion = '', home = ''] = probe.stdout.trim().split('\n');
   const arch = nodeArch(uname);
@@ -39,7 +40,7 @@ export async function provisionAgent(ssh: SshSession, extensionRoot: string, log
   const tmp = `${dir}.partial`;
   try {
     await ssh.exec(`mkdir -p ${q(`${home}/.edgecut`)} && rm -rf ${q(tmp)}`);
-    await ssh.upload(tarball, remoteTar);
+    await ssh.upload(tarball, remoteTar, { signal, progress: transferProgress(`uploading ${agentDirName(arch)}`, log) });
     const r = await ssh.exec(`mkdir -p ${q(tmp)} && tar xzf ${q(remoteTar)} -C ${q(tmp)} && rm -rf ${q(dir)} && mv ${q(tmp)} ${q(dir)} && rm -f ${q(remoteTar)}`);
     if (r.code !== 0) throw new SshError('remote-command', `unpacking the agent on ${ssh.target.spec} failed: ${r.stderr.trim()}`);
   } catch (e) {

@@ -10,7 +10,7 @@ import { optionOf } from './argv';
  * The device half of a bundle (`node runner.js`): runs the planned jobs against the server half
  * and prints a JSON report (per-job stage times, makespan, fallbacks). `--verify` re-runs every
  * job with the whole model on the device and reports the largest relative difference.
- *   node runner.js --server HOST:PORT [--jobs N] [--repeat R] [--verify] [--report FILE]
+ *   node runner.js --server HOST:PORT [--jobs N] [--repeat R] [--min-seconds S] [--verify] [--report FILE]
  */
 /** How long a repeated smoke test warms up before its timed runs. */
 const WARM_UP_MS = 1000;
@@ -42,13 +42,22 @@ async function main(argv: readonly string[]): Promise<number> {
     return { report, results };
   };
   const repeat = Math.max(1, Number(arg('repeat') ?? 1));
+  // At least REPEAT timed runs, and more until --min-seconds have passed (at most 10×REPEAT): the
+  // device's speed drifts over seconds, and the median over a longer window is not one burst's.
+  const minMs = 1000 * Math.max(0, Number(arg('min-seconds') ?? 0));
   const started = Date.now();
   if (repeat > 1) do await once(); while (Date.now() - started < WARM_UP_MS);
-  const runs: Awaited<ReturnType<typeof once>>[] = [];
-  for (let r = 0; r < repeat; r++) runs.push(await once());
-  const byMakespan = [...runs].sort((a, b) => a.report.makespanMs - b.report.makespanMs);
-  const { report, results } = byMakespan[Math.floor((byMakespan.length - 1) / 2)] as (typeof runs)[number];
-  const makespansMs = runs.map((r) => r.report.makespanMs);
+  const reports: RunReport[] = [];
+  const timedFrom = Date.now();
+  let last: Awaited<ReturnType<typeof once>> | undefined;
+  while (reports.length < repeat || (reports.length < 10 * repeat && Date.now() - timedFrom < minMs)) {
+    last = await once();
+    reports.push(last.report);
+  }
+  const report = [...reports].sort((a, b) => a.makespanMs - b.makespanMs)[Math.floor((reports.length - 1) / 2)] as RunReport;
+  const makespansMs = reports.map((r) => r.makespanMs);
+  // Every run computes the same jobs: the last one's outputs are checked (keeping every run's would cost memory).
+  const results = last?.results ?? new Map<number, Record<string, Ort.Tensor>>();
   let verified: { jobs: number; maxRelativeDifference: number } | undefined;
   if (argv.includes('--verify')) {
     let worst = 0;

@@ -110,12 +110,26 @@ export class SshSession {
     });
   }
 
-  /** Copies a local file to a remote path over SFTP. */
-  async upload(local: string, remote: string): Promise<void> {
+  /**
+   * Copies a local file to a remote path over SFTP. Cancelling ends the transfer at once (the
+   * caller removes what was written); `progress` gets bytes sent and the file's size.
+   */
+  async upload(local: string, remote: string, o: { signal?: AbortSignal; progress?: (sent: number, total: number) => void } = {}): Promise<void> {
+    if (o.signal?.aborted) throw new SshError('cancelled', 'cancelled');
     const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((e, s) => (e ? reject(e) : resolve(s))));
+    let abort: (() => void) | undefined;
     try {
-      await new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, (e) => (e ? reject(new SshError('connection-lost', `upload of ${path.basename(local)} to ${this.target.spec} failed: ${e.message}`)) : resolve())));
+      await new Promise<void>((resolve, reject) => {
+        abort = (): void => {
+          reject(new SshError('cancelled', 'cancelled'));
+          sftp.end();
+        };
+        o.signal?.addEventListener('abort', abort, { once: true });
+        const step = o.progress ? (sent: number, _chunk: number, total: number): void => o.progress?.(sent, total) : undefined;
+        sftp.fastPut(local, remote, step ? { step } : {}, (e) => (e ? reject(new SshError('connection-lost', `upload of ${path.basename(local)} to ${this.target.spec} failed: ${e.message}`)) : resolve()));
+      });
     } finally {
+      if (abort) o.signal?.removeEventListener('abort', abort);
       sftp.end();
     }
   }

@@ -35,7 +35,7 @@ export async function benchmark({ repoRoot, log }) {
   return [
     `## ${title}`,
     '',
-    'The testbed device (a network namespace with its own sshd, pinned to one dedicated core, 1 ONNX Runtime thread) profiled with `edgecut profile --runs 10 --warmup 3 --load 0,1,2`; graph-only models ran with synthetic weights.',
+    'The testbed device (a network namespace with its own sshd, pinned to one dedicated core, 1 ONNX Runtime thread) profiled with `edgecut profile --runs 10 --warmup 3 --load 0,1,2` (and the default `--min-seconds 2`: each load level is timed for at least 2 s); graph-only models ran with synthetic weights.',
     '',
     '### Whole-model latency of models left out of the fit',
     '',
@@ -69,7 +69,7 @@ export async function benchmark({ repoRoot, log }) {
     '',
     `tc tbf 10 Mbit/s up, 40 Mbit/s down, 20 ms RTT added in user space. Measured: ${m.net.upMbps.toFixed(2)} up (${netErr(m.net.upMbps, 10)}), ${m.net.downMbps.toFixed(2)} down (${netErr(m.net.downMbps, 40)}), RTT ${m.net.rttMs.toFixed(1)} ms (target: throughput within 10 %).`,
     '',
-    '### Time a full profile takes (3 loads × 13 runs, including SSH, upload, provisioning on the first)',
+    '### Time a full profile takes (3 loads, each 3 warm-up runs then at least 10 runs and 2 s, including SSH, upload, provisioning on the first)',
     '',
     '| model | layers | seconds |',
     '|---|--:|--:|',

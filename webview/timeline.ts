@@ -1,7 +1,8 @@
 import type { MeasuredRun, PlanView, StrategyKey } from '../src/protocol';
 import { clear, el, svg } from './dom';
 import { fmtMs } from '../src/core/format';
-import { LANE_HEIGHT, LANES, timelineModel, type TimelineBar } from '../src/core/view/timelineModel';
+import { STAGES } from '../src/core/plan/flowShop';
+import { LANE_HEIGHT, timelineModel, type TimelineBar } from '../src/core/view/timelineModel';
 
 export interface BarHover {
   (text: string | undefined, at: { x: number; y: number }): void;
@@ -19,7 +20,7 @@ export function renderTimeline(host: HTMLElement, plan: PlanView, which: Strateg
   const t = timelineModel(plan, which, run, host.clientWidth);
   const root = svg('svg', { width: t.width, height: t.height, class: `timeline-svg${t.measured ? ' with-run' : ''}`, role: 'img', 'aria-label': t.ariaLabel, 'data-measured': t.measured });
   root.append(hatchDefs());
-  LANES.forEach((name, m) => root.append(svg('text', { x: 4, y: m * LANE_HEIGHT + 15, class: 'lane-label' }, name)));
+  STAGES.forEach((name, m) => root.append(svg('text', { x: 4, y: m * LANE_HEIGHT + 15, class: 'lane-label' }, name)));
   for (const b of t.bars) root.append(bar(b, hover));
   const bottom = t.height - 6;
   root.append(svg('text', { x: t.left, y: bottom, class: 'axis' }, '0'), svg('text', { x: t.width - 16, y: bottom, class: 'axis', 'text-anchor': 'end' }, `${fmtMs(t.scaleMs)} ms`));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { jobMix } from '../core/bundle/manifest';
+import { DEPLOY_STRATEGIES, jobMix } from '../core/bundle/manifest';
 import type { PlanJson } from '../core/plan/planJson';
 import type { StrategyName } from '../core/plan/plan';
 import { writeBundle } from '../node/bundle/writeBundle';
@@ -8,8 +8,6 @@ import { packageRoot } from '../node/packageRoot';
 import { parseArgs, parseDims, UsageError } from './args';
 import type { Output } from './output';
 import { BUNDLE_USAGE } from './usage';
-
-const STRATEGIES: readonly StrategyName[] = ['JPS', 'PO', 'LO', 'CO'];
 
 /** The bundle options shared by `bundle` and `deploy`. */
 export const BUNDLE_OPTIONS = ['plan', 'model', 'strategy', 'dim', 'device-threads', 'server-threads', 'optimization'];
@@ -27,7 +25,7 @@ export function bundleInputs(args: ReturnType<typeof parseArgs>): { plan: PlanJs
   }
   if (!Array.isArray(plan.models) || !plan.strategies) throw new UsageError(`${planFile} is not a plan written by edgecut plan --json`);
   const strategy = (opt('strategy') ?? 'JPS').toUpperCase() as StrategyName;
-  if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy ${strategy}: one of ${STRATEGIES.join(', ')}`);
+  if (!DEPLOY_STRATEGIES.includes(strategy)) throw new UsageError(`--strategy ${strategy}: one of ${DEPLOY_STRATEGIES.join(', ')}`);
   const given = args.options.get('model') ?? [];
   const modelFiles = new Map<string, string>();
   for (const m of plan.models) {
@@ -59,7 +57,7 @@ export async function bundleCommand(argv: readonly string[], out: Output): Promi
   if (!dir || args.positional.length) throw new UsageError(`usage: ${BUNDLE_USAGE}`);
   const { plan, modelFiles, strategy } = bundleInputs(args);
   const m = await writeBundle({ plan, modelFiles, strategy, out: dir, ...runtimeOptions(args) });
-  out.stdout(`${dir}: ${strategy}, ${m.jobs.length} job(s) (${jobMix(m)}), ${m.cuts.length} cut(s), predicted makespan ${m.predicted.makespanMs.toFixed(1)} ms\n`);
+  out.stdout(`${dir}: ${strategy}, ${m.jobs.length} job(s) (${jobMix(m.jobs)}), ${m.cuts.length} cut(s), predicted makespan ${m.predicted.makespanMs.toFixed(1)} ms\n`);
   out.stdout(`  device/  runner + heads + whole models   (node runner.js --server HOST:8000)\n  server/  KServe v2 server + tails          (node server.js --port 8000)\n  triton/  Triton model repository for the tails\n`);
   return 0;
 }

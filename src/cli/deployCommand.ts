@@ -4,6 +4,7 @@ import { packageRoot } from '../node/packageRoot';
 import { checkKnown, parseArgs, UsageError } from './args';
 import { BUNDLE_OPTIONS, bundleInputs, runtimeOptions } from './bundleCommand';
 import { deployTable } from '../core/deploy/deployTable';
+import { smokeProblems } from '../core/deploy/runReport';
 import type { Output } from './output';
 import { terminalPrompt } from './prompt';
 import { DEPLOY_USAGE, UNDEPLOY_USAGE } from './usage';
@@ -50,8 +51,9 @@ export async function deployCommand(argv: readonly string[], out: Output): Promi
     });
     if (args.flags.has('json')) out.stdout(`${JSON.stringify({ id: r.id, server: r.serverUrl, strategy, predictedMakespanMs: plan.strategies[strategy].makespanMs, report: r.report }, null, 2)}\n`);
     else out.stdout(`deployed ${r.id}: server ${r.serverUrl}\n${r.report ? deployTable(r.report, plan.strategies[strategy].makespanMs) : ''}`);
-    const failed = r.report && (r.report.duplicates > 0 || (r.report.verified && r.report.verified.maxRelativeDifference > 1e-4));
-    return failed ? 1 : 0;
+    const problems = r.report ? smokeProblems(r.report) : [];
+    for (const p of problems) out.stderr(`smoke test failed: ${p}\n`);
+    return problems.length ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', stop);
   }

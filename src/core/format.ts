@@ -31,3 +31,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** "+12.3 %" or "−4.0 %": how far the measurement is from the prediction. */
+export function fmtDeviation(measuredMs: number, predictedMs: number): string {
+  const pct = (100 * (measuredMs - predictedMs)) / predictedMs;
+  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)} %`;
+}

@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { jobKind } from '../core/bundle/manifest';
+import { DEPLOY_STRATEGIES, jobKind, jobMix } from '../core/bundle/manifest';
 import { isModelError } from '../core/errors';
 import { fmtMs } from '../core/format';
 import type { Plan } from '../core/plan/plan';
 import { PlanError } from '../core/plan/planError';
 import { planJson } from '../core/plan/planJson';
-import { dimsKnownTo } from '../core/shapes/bindInputs';
 import { measuredVsPredicted, runView } from '../core/view/runView';
 import { deployTable } from '../core/deploy/deployTable';
+import { smokeProblems } from '../core/deploy/runReport';
 import type { DeployResult } from '../node/deploy/deploy';
 import { deployPlan } from '../node/deploy/deployPlan';
 import { SshError } from '../node/ssh/sshError';
@@ -50,8 +50,6 @@ export interface LastDeployment {
   readonly device: string;
   readonly server: string;
 }
-
-const STRATEGIES: readonly StrategyKey[] = ['JPS', 'PO', 'LO', 'CO'];
 
 /** deploy's result with the plan's job count and the order the device runs the plan's jobs in. */
 type Deployed = DeployResult & { readonly plannedJobs: number; readonly order: readonly number[] };
@@ -124,12 +122,8 @@ async function askTarget(context: vscode.ExtensionContext, registry: DeviceRegis
 
 async function pickStrategy(plan: Plan): Promise<StrategyKey | undefined> {
   const m = plan.models[0];
-  const items = STRATEGIES.map((k) => {
-    const kinds = plan.strategies[k].jobs.reduce<Record<string, number>>((acc, j) => {
-      const kind = m ? jobKind(m, j.candidate) : 'split';
-      return { ...acc, [kind]: (acc[kind] ?? 0) + 1 };
-    }, {});
-    const mix = Object.entries(kinds).map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const items = DEPLOY_STRATEGIES.map((k) => {
+    const mix = jobMix(plan.strategies[k].jobs.map((j) => ({ kind: m ? jobKind(m, j.candidate) : 'split' })));
     return { label: k, description: `${fmtMs(plan.strategies[k].makespanMs)} ms predicted`, detail: `${plan.strategies[k].jobs.length} jobs: ${mix}` };
   });
   return (await vscode.window.showQuickPick(items, { title: 'EdgeCut: Deploy (1/3)', placeHolder: 'Strategy to deploy', ignoreFocusOut: true }))?.label as StrategyKey | undefined;
@@ -150,12 +144,12 @@ function withProgress(context: vscode.ExtensionContext, t: Target, o: DeployComm
       if (!passwords) return undefined;
       const root = context.extensionUri.fsPath;
       const where = deploySettings();
-      const dims = vscode.workspace.getConfiguration('edgecut').get<Record<string, number>>('dims') ?? {};
       const { manifest, ...result } = await deployPlan({
         plan: planJson(t.plan),
         modelFiles: new Map([[t.doc.fileName, t.doc.uri.fsPath]]),
         strategy: t.strategy,
-        dims: dimsKnownTo(t.doc.analysis.model.graph, dims),
+        // The plan's dims: what the model was analysed with, even if the setting changed since.
+        dims: t.doc.dims,
         runtimeDir: path.join(root, 'dist', 'runtime'),
         extensionRoot: root,
         device: t.device,
@@ -186,11 +180,8 @@ async function afterDeploy(context: vscode.ExtensionContext, provider: ModelEdit
   }
   const run = runView(r.id, t.strategy, r.report, order);
   provider.recordRun(t.doc.uri, run, t.settings);
-  const problems = [
-    ...(r.report.duplicates > 0 ? [`${r.report.duplicates} result(s) handed over twice`] : []),
-    ...(r.report.verified && r.report.verified.maxRelativeDifference > 1e-4 ? [`outputs differ from the whole model's by ${r.report.verified.maxRelativeDifference.toExponential(1)}`] : []),
-    ...(run.jobs.some((j) => j.fallback !== undefined) ? [`${run.jobs.filter((j) => j.fallback !== undefined).length} job(s) fell back to the device`] : []),
-  ];
+  const fallbacks = run.jobs.filter((j) => j.fallback !== undefined).length;
+  const problems = [...smokeProblems(r.report), ...(fallbacks ? [`${fallbacks} job(s) fell back to the device`] : [])];
   const text = `EdgeCut: ${deployed}: ${measuredVsPredicted(run.makespanMs, run.predictedMakespanMs)}${problems.length ? ` — ${problems.join('; ')}` : ''}`;
   const show = 'Show Timeline';
   const shown = problems.length ? vscode.window.showWarningMessage(text, show) : vscode.window.showInformationMessage(text, show);

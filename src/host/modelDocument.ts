@@ -9,6 +9,8 @@ export class ModelDocument implements vscode.CustomDocument {
   private constructor(
     readonly uri: vscode.Uri,
     readonly analysis: ModelAnalysis,
+    /** The symbolic dims it was analysed with (edgecut.dims, the ones this model has). */
+    readonly dims: Readonly<Record<string, number>>,
     readonly graphOnly: boolean,
     readonly warnings: readonly string[],
   ) {}
@@ -16,8 +18,9 @@ export class ModelDocument implements vscode.CustomDocument {
   static async open(uri: vscode.Uri): Promise<ModelDocument> {
     const dims = vscode.workspace.getConfiguration('edgecut').get<Record<string, number>>('dims') ?? {};
     const loaded = await loadModelFile(uri.fsPath);
-    const analysis = analyzeModel(loaded.model, { dims: dimsKnownTo(loaded.model.graph, dims) });
-    return new ModelDocument(uri, analysis, loaded.graphOnly, [...loaded.warnings, ...analysis.warnings]);
+    const known = dimsKnownTo(loaded.model.graph, dims);
+    const analysis = analyzeModel(loaded.model, { dims: known });
+    return new ModelDocument(uri, analysis, known, loaded.graphOnly, [...loaded.warnings, ...analysis.warnings]);
   }
 
   get fileName(): string {

@@ -5,7 +5,7 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { BATCH_DIM, withBatchAxis } from '../../src/core/bundle/batchAxis';
 import { batchesCorrectly } from '../../src/node/bundle/batchCheck';
-import { sharedModelsDir } from '../helpers/paths';
+import { requireOrSkip, sharedModelsDir } from '../helpers/paths';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
@@ -36,7 +36,7 @@ describe('batch axis for Triton dynamic batching', function () {
 
   it('a batch-agnostic model (squeezenet) batches: two samples together equal each alone', async function () {
     const shared = sharedModelsDir();
-    if (!shared || !existsSync(path.join(shared, 'squeezenet1_1.onnx'))) this.skip();
+    requireOrSkip(this, !!shared && existsSync(path.join(shared, 'squeezenet1_1.onnx')), 'the shared squeezenet1_1.onnx', 'set EDGECUT_SHARED_DIR to the folder holding models/');
     const bytes = withBatchAxis(readFileSync(path.join(shared as string, 'squeezenet1_1.onnx')));
     const input = onnx.ModelProto.decode(bytes).graph?.input?.[0]?.name ?? '';
     assert.equal(await batchesCorrectly(ort, bytes, [{ name: input, dtype: 1, shape: [1, 3, 224, 224] }]), true);

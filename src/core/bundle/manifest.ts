@@ -1,4 +1,8 @@
+import type { StrategyName } from '../plan/plan';
 import type { ScheduleEntryJson } from '../plan/planJson';
+
+/** The strategies a plan can deploy, in the order pickers offer them (the pipelined ones first). */
+export const DEPLOY_STRATEGIES: readonly StrategyName[] = ['JPS', 'PO', 'LO', 'CO'];
 
 /** How a job runs: all on the device (LO), all on the server (CO), or split at a cut. */
 export type JobKind = 'local' | 'remote' | 'split';
@@ -52,9 +56,9 @@ export function jobKind(model: { readonly lo: number; readonly co: number }, can
   return candidate === model.lo ? 'local' : candidate === model.co ? 'remote' : 'split';
 }
 
-/** "5 split, 5 local": how many jobs of each kind a bundle runs. */
-export function jobMix(m: BundleManifest): string {
-  const kinds = m.jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [j.kind]: (acc[j.kind] ?? 0) + 1 }), {});
+/** "5 split, 5 local": how many jobs of each kind a bundle (or a schedule) runs. */
+export function jobMix(jobs: readonly { readonly kind: JobKind }[]): string {
+  const kinds = jobs.reduce<Record<string, number>>((acc, j) => ({ ...acc, [j.kind]: (acc[j.kind] ?? 0) + 1 }), {});
   return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 

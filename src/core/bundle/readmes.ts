@@ -4,7 +4,7 @@ const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 /** The README of each half of a bundle: what is in it and the one command that runs it. */
 export function bundleReadmes(m: BundleManifest): Record<'device' | 'server' | 'triton', string> {
-  const mix = jobMix(m);
+  const mix = jobMix(m.jobs);
   const tails = [...m.cuts.map((c) => c.tail), ...m.models.flatMap((x) => (x.remote ? [x.remote] : []))];
   const device = `# EdgeCut device half (${m.strategy})
 
@@ -34,7 +34,9 @@ server with the binary tensor extension: \`/v2/health/ready\`, \`/v2/models/{nam
 \`/v2/models/{name}/infer\`. Requests over 256 MiB get 413, malformed ones 400.
 
     npm install
-    ORT_DISABLE_TELEMETRY=1 node server.js --port 8000 [--host 0.0.0.0] [--threads N]
+    ORT_DISABLE_TELEMETRY=1 node server.js --port 8000 [--host 0.0.0.0] [--threads N] [--optimization disabled|all]
+
+Threads and graph optimisation default to \`bundle.json\`'s (${m.runtime.serverThreads || 'all cores'} thread(s), \`${m.runtime.optimization}\`: as the server was profiled).
 
 Models: ${tails.map((t) => `\`${t}\``).join(', ') || '(none: every job runs on the device)'}.
 Inferences run one at a time in arrival order (the server is one stage of the planned pipeline).

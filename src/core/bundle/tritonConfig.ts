@@ -1,9 +1,5 @@
 import { dataTypeName } from '../onnx/dataType';
-
-const TRITON_TYPES: Record<string, string> = {
-  float32: 'TYPE_FP32', float16: 'TYPE_FP16', float64: 'TYPE_FP64', int64: 'TYPE_INT64', int32: 'TYPE_INT32',
-  int16: 'TYPE_INT16', int8: 'TYPE_INT8', uint8: 'TYPE_UINT8', bool: 'TYPE_BOOL',
-};
+import { ksDatatype } from './kserveTypes';
 
 export interface TensorSpec {
   readonly name: string;
@@ -21,7 +17,7 @@ export function tritonConfig(name: string, inputs: readonly TensorSpec[], output
   const batched = !opts.fixedBatch && [...inputs, ...outputs].every((t) => t.shape[0] === 1);
   const dims = (t: TensorSpec): readonly number[] => (batched ? t.shape.slice(1) : t.shape);
   const tensor = (t: TensorSpec): string =>
-    `  {\n    name: ${JSON.stringify(t.name)}\n    data_type: ${TRITON_TYPES[dataTypeName(t.dtype)] ?? 'TYPE_FP32'}\n    dims: [ ${dims(t).join(', ')} ]\n  }`;
+    `  {\n    name: ${JSON.stringify(t.name)}\n    data_type: TYPE_${ksDatatype(dataTypeName(t.dtype))}\n    dims: [ ${dims(t).join(', ')} ]\n  }`;
   return [
     `name: ${JSON.stringify(name)}`,
     'platform: "onnxruntime_onnx"',

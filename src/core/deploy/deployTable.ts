@@ -1,5 +1,4 @@
-import { table } from '../format';
-import { fmtDeviation } from '../view/runView';
+import { fmtDeviation, table } from '../format';
 import type { SmokeTest, Span } from './runReport';
 
 const span = (s: Span): string => (s ? `${s[0].toFixed(1)}–${s[1].toFixed(1)}` : '—');

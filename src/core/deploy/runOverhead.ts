@@ -2,7 +2,7 @@ import { simulate, type StageTimes } from '../plan/flowShop';
 import type { JobRecord, Span } from './runReport';
 
 /** What the overhead needs of a measured job. */
-export type MeasuredJob = Pick<JobRecord, 'device' | 'uplink' | 'server' | 'downlink' | 'doneMs'>;
+export type MeasuredStages = Pick<JobRecord, 'device' | 'uplink' | 'server' | 'downlink' | 'doneMs'>;
 
 export interface RunOverhead {
   readonly measuredMs: number;
@@ -21,7 +21,7 @@ const duration = (s: Span): number => (s ? Math.max(0, s[1] - s[0]) : 0);
  * jobs ran and compare that ideal makespan with the measured one. It isolates the runtime from the
  * predictor: stage-time prediction errors cancel, only gaps the runtime left between stages remain.
  */
-export function runOverhead(jobs: readonly MeasuredJob[]): RunOverhead {
+export function runOverhead(jobs: readonly MeasuredStages[]): RunOverhead {
   const ran = [...jobs].sort((a, b) => (a.device?.[0] ?? a.uplink?.[0] ?? 0) - (b.device?.[0] ?? b.uplink?.[0] ?? 0));
   const times: StageTimes[] = ran.map((j) => [duration(j.device), duration(j.uplink), duration(j.server), duration(j.downlink)]);
   const flowShopMs = simulate(times.map((_, i) => i), times).makespan;

@@ -37,3 +37,14 @@ export type SmokeTest = RunReport & {
   readonly makespansMs?: readonly number[];
   readonly verified?: { readonly jobs: number; readonly maxRelativeDifference: number };
 };
+
+/** Outputs further than this from the whole model's (relative) fail a smoke test. */
+export const MAX_RELATIVE_DIFFERENCE = 1e-4;
+
+/** Why a smoke test failed: results handed over twice, or outputs that differ from the whole model's. */
+export function smokeProblems(r: SmokeTest): string[] {
+  return [
+    ...(r.duplicates > 0 ? [`${r.duplicates} result(s) handed over twice`] : []),
+    ...(r.verified && r.verified.maxRelativeDifference > MAX_RELATIVE_DIFFERENCE ? [`outputs differ from the whole model's by ${r.verified.maxRelativeDifference.toExponential(1)}`] : []),
+  ];
+}

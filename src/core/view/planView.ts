@@ -3,6 +3,7 @@ import { displayCut } from '../plan/displayCut';
 import { serializationMs } from '../plan/network';
 import type { Plan } from '../plan/plan';
 import type { PlanSettings, PlanView, StrategyKey, TimelineJob } from '../../protocol';
+import { stageSpan } from './runView';
 
 /** One model's plan as the webview overlays it (the first model of the plan). */
 export function planView(plan: Plan, settings: PlanSettings, version: number): PlanView {
@@ -15,7 +16,7 @@ export function planView(plan: Plan, settings: PlanSettings, version: number): P
     plan.strategies[name].jobs.map((j, job) => ({
       job,
       candidate: j.candidate,
-      stages: j.stages.map((s) => (s ? { start: s[0], end: s[1] } : null)),
+      stages: j.stages.map(stageSpan),
     }));
   const lo = plan.strategies.LO.makespanMs;
   const strategy = (name: StrategyKey) => ({

@@ -1,5 +1,5 @@
 import type { JobRecord, RunReport, Span } from '../deploy/runReport';
-import { fmtMs } from '../format';
+import { fmtDeviation, fmtMs } from '../format';
 import type { MeasuredRun, StageSpan, StrategyKey } from '../../protocol';
 
 /** What the timeline needs of a run report. */
@@ -7,7 +7,8 @@ export type RunReportJobs = Pick<RunReport, 'makespanMs' | 'predictedMakespanMs'
   readonly jobs: readonly Pick<JobRecord, 'ran' | 'device' | 'uplink' | 'server' | 'downlink' | 'fallbackReason'>[];
 };
 
-const span = (s: Span): StageSpan | null => (s ? { start: s[0], end: s[1] } : null);
+/** A [start, end] stage as the protocol carries it. */
+export const stageSpan = (s: Span): StageSpan | null => (s ? { start: s[0], end: s[1] } : null);
 
 /**
  * A deployment's smoke test as the timeline draws it. The runner numbers jobs in the order the
@@ -20,19 +21,13 @@ export function runView(id: string, strategy: StrategyKey, report: RunReportJobs
     strategy,
     jobs: report.jobs.map((j, k) => ({
       job: plannedOrder.length ? (plannedOrder[k % plannedOrder.length] as number) : k,
-      stages: [span(j.device), span(j.uplink), span(j.server), span(j.downlink)],
+      stages: [stageSpan(j.device), stageSpan(j.uplink), stageSpan(j.server), stageSpan(j.downlink)],
       ...(j.ran === 'fallback' ? { fallback: j.fallbackReason ?? 'the server failed' } : {}),
     })),
     makespanMs: report.makespanMs,
     predictedMakespanMs: Number.isFinite(report.predictedMakespanMs) ? report.predictedMakespanMs : null,
     notes: report.notes,
   };
-}
-
-/** "+12.3 %" or "−4.0 %": how far the measurement is from the prediction. */
-export function fmtDeviation(measuredMs: number, predictedMs: number): string {
-  const pct = (100 * (measuredMs - predictedMs)) / predictedMs;
-  return `${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)} %`;
 }
 
 /** "measured 123 ms vs predicted 100 ms (+23.0 %)", the line the notification and the timeline show. */

@@ -4,8 +4,6 @@ import { fmtMs } from '../format';
 import { STAGES } from '../plan/flowShop';
 import { measuredVsPredicted } from './runView';
 
-/** One lane per stage of the flow shop. */
-export const LANES = STAGES;
 export const LANE_HEIGHT = 22;
 const LEFT = 70;
 const RIGHT = 16;
@@ -64,7 +62,7 @@ export function timelineModel(plan: PlanView, which: StrategyKey, run: MeasuredR
   for (const j of jobs) {
     j.stages.forEach((s, m) => {
       if (!s) return;
-      const text = `job ${j.job} ${LANES[m]}: ${shown ? 'predicted ' : ''}${fmtMs(s.start)}–${fmtMs(s.end)} ms (${fmtMs(duration(s))} ms, cut ${j.candidate})`;
+      const text = `job ${j.job} ${STAGES[m]}: ${shown ? 'predicted ' : ''}${fmtMs(s.start)}–${fmtMs(s.end)} ms (${fmtMs(duration(s))} ms, cut ${j.candidate})`;
       bars.push({ kind: 'predicted', job: j.job, lane: m, ...box(s, m, false), fallback: false, text });
     });
   }
@@ -72,9 +70,9 @@ export function timelineModel(plan: PlanView, which: StrategyKey, run: MeasuredR
     j.stages.forEach((s, m) => {
       if (!s) return;
       const planned = jobs[j.job]?.stages[m];
-      const predicted = planned ? `predicted ${fmtMs(duration(planned))} ms` : `not planned on the ${LANES[m]}`;
+      const predicted = planned ? `predicted ${fmtMs(duration(planned))} ms` : `not planned on the ${STAGES[m]}`;
       const fell = j.fallback !== undefined ? ` — fell back to the whole model on the device: ${j.fallback}` : '';
-      const text = `job ${j.job} ${LANES[m]}: measured ${fmtMs(s.start)}–${fmtMs(s.end)} ms (${fmtMs(duration(s))} ms), ${predicted}${fell}`;
+      const text = `job ${j.job} ${STAGES[m]}: measured ${fmtMs(s.start)}–${fmtMs(s.end)} ms (${fmtMs(duration(s))} ms), ${predicted}${fell}`;
       bars.push({ kind: 'measured', job: j.job, lane: m, ...box(s, m, true), fallback: j.fallback !== undefined, text });
     });
   }
@@ -83,7 +81,7 @@ export function timelineModel(plan: PlanView, which: StrategyKey, run: MeasuredR
   const comparison = shown ? measuredVsPredicted(shown.makespanMs, shown.predictedMakespanMs) : '';
   return {
     width,
-    height: LANES.length * LANE_HEIGHT + 24,
+    height: STAGES.length * LANE_HEIGHT + 24,
     left: LEFT,
     scaleMs,
     title: `${which} pipeline · ${jobs.length} jobs · ${shown ? comparison : `${fmtMs(predictedMs)} ms`}${fellBack}`,

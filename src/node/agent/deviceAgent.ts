@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ortNodeTimes, type OrtTraceEvent } from '../../core/profiles/ortProfile';
+import { keepTiming } from '../../core/profiles/timingWindow';
 import type * as Ort from 'onnxruntime-node';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from './agentProtocol';
 
@@ -95,11 +96,8 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   const before = cpuTimes();
   let freeMemory = 0;
   try {
-    // At least RUNS timed runs, and more until MIN_MS have passed (at most 10×RUNS): a device's
-    // speed drifts over seconds, and a median over a longer window is not decided by one burst.
     let timedFrom = 0;
-    const more = (r: number): boolean => r < warmup + runs || (r < warmup + 10 * runs && performance.now() - timedFrom < minMs);
-    for (let r = 0; more(r); r++) {
+    for (let r = 0; r < warmup || keepTiming(r - warmup, runs, performance.now() - timedFrom, minMs); r++) {
       if (r === warmup) timedFrom = performance.now();
       const t0 = process.hrtime.bigint();
       await plain.run(feeds);

@@ -125,7 +125,7 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
     const pkg = (name: string, start: string): string =>
       `${JSON.stringify({ name, private: true, version: '1.0.0', description: `EdgeCut ${strategy} bundle`, scripts: { start }, dependencies: { 'onnxruntime-node': ortVersion } }, null, 2)}\n`;
     writeFileSync(path.join(dir.device, 'package.json'), pkg('edgecut-device', 'ORT_DISABLE_TELEMETRY=1 node runner.js'));
-    writeFileSync(path.join(dir.server, 'package.json'), pkg('edgecut-server', `ORT_DISABLE_TELEMETRY=1 node server.js --threads ${manifest.runtime.serverThreads} --optimization ${manifest.runtime.optimization}`));
+    writeFileSync(path.join(dir.server, 'package.json'), pkg('edgecut-server', 'ORT_DISABLE_TELEMETRY=1 node server.js'));
     const readmes = bundleReadmes(manifest);
     for (const [half, text] of Object.entries(readmes)) writeFileSync(path.join(tmp, half, 'README.md'), text);
     rmSync(o.out, { recursive: true, force: true });

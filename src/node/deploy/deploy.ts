@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { BundleManifest } from '../../core/bundle/manifest';
 import { provisionAgent, q, type RemoteAgent } from '../profile/provision';
 import type { SmokeTest } from '../../core/deploy/runReport';
+import { MIN_TIMING_SECONDS, SMOKE_TEST_RUNS } from '../../core/profiles/timingWindow';
 import { SshError } from '../ssh/sshError';
 import { transferProgress } from '../ssh/transferProgress';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
@@ -85,7 +86,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
     }
     if (needsServer) {
       progress(`starting the server on port ${port}`);
-      await startServer(server, agents.server, id, port, manifest);
+      await startServer(server, agents.server, id, port);
       started = true;
       progress(`checking ${serverUrl} from the device`);
       await waitHealthy(device, serverUrl, o.signal);
@@ -159,12 +160,12 @@ async function stopServer(ssh: SshSession): Promise<boolean> {
 }
 
 /** Writes start.sh (so a later failed deploy can restart this one) and runs it detached. */
-async function startServer(ssh: SshSession, agent: RemoteAgent, id: string, port: number, manifest: BundleManifest): Promise<void> {
+async function startServer(ssh: SshSession, agent: RemoteAgent, id: string, port: number): Promise<void> {
   const dir = `~/${ROOT}/${id}/server`;
   const script = [
     '#!/bin/sh',
     `cd "$HOME/${ROOT}/${id}/server" || exit 1`,
-    `NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 setsid nohup node server.js --host 0.0.0.0 --port ${port} --threads ${manifest.runtime.serverThreads} --optimization ${manifest.runtime.optimization} > server.log 2>&1 < /dev/null &`,
+    `NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 setsid nohup node server.js --host 0.0.0.0 --port ${port} > server.log 2>&1 < /dev/null &`,
     `echo $! > "$HOME/${ROOT}/server.pid"`,
   ].join('\n');
   const r = await ssh.exec(`cat > ${dir}/start.sh <<'EOF'\n${script}\nEOF\nsh ${dir}/start.sh`);
@@ -184,7 +185,7 @@ async function waitHealthy(device: SshSession, url: string, signal: AbortSignal 
 }
 
 async function smokeTest(device: SshSession, agent: RemoteAgent, id: string, url: string, jobs: number | undefined, signal: AbortSignal | undefined): Promise<DeployResult['report']> {
-  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --repeat 5 --min-seconds 2 --verify${jobs ? ` --jobs ${jobs}` : ''}`;
+  const cmd = `cd ~/${ROOT}/${q(id)}/device && NODE_PATH=${q(`${agent.dir}/node_modules`)} ORT_DISABLE_TELEMETRY=1 node runner.js --server ${q(url)} --repeat ${SMOKE_TEST_RUNS} --min-seconds ${MIN_TIMING_SECONDS} --verify${jobs ? ` --jobs ${jobs}` : ''}`;
   const r = await device.exec(cmd, undefined, signal);
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {

@@ -14,6 +14,7 @@ import { SshError } from '../ssh/sshError';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
 import { transferProgress } from '../ssh/transferProgress';
+import { MIN_TIMING_SECONDS } from '../../core/profiles/timingWindow';
 import { provisionAgent, q } from './provision';
 
 export interface ProfileOptions extends SessionOptions, TargetOptions {
@@ -92,8 +93,6 @@ function modelBytes(loaded: LoadedModel): Uint8Array {
 
 /** How often the host tells the agent it is still there (the agent gives up after 10 s). */
 const HEARTBEAT_MS = 2000;
-/** How long each load level is timed at least (seconds), however few runs that takes. */
-const DEFAULT_MIN_SECONDS = 2;
 
 const ORT_TYPES: Record<string, string> = { float32: 'float32', int64: 'int64', int32: 'int32', float16: 'float16', uint8: 'uint8', int8: 'int8', bool: 'bool', float64: 'float64' };
 
@@ -115,7 +114,7 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
     'ORT_DISABLE_TELEMETRY=1 exec node edgecut-agent.js profile',
     `--model ${q(model)} --inputs ${q(JSON.stringify(inputs))}`,
     threads ? `--threads ${threads}` : '',
-    `--runs ${o.runs} --warmup ${o.warmup} --min-ms ${Math.round(1000 * (o.minSeconds ?? DEFAULT_MIN_SECONDS))} --load ${q(o.loads.join(','))}`,
+    `--runs ${o.runs} --warmup ${o.warmup} --min-ms ${Math.round(1000 * (o.minSeconds ?? MIN_TIMING_SECONDS))} --load ${q(o.loads.join(','))}`,
   ].join(' ');
   let result: { facts: DeviceFacts; runs: readonly LoadRun[] } | undefined;
   let error: string | undefined;

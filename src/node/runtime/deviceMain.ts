@@ -4,7 +4,9 @@ import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest } from '../../core/bundle/manifest';
 import type { RunReport } from '../../core/deploy/runReport';
 import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
+import { keepTiming } from '../../core/profiles/timingWindow';
 import { optionOf } from './argv';
+import { BundleSessions } from './bundleSessions';
 
 /**
  * The device half of a bundle (`node runner.js`): runs the planned jobs against the server half
@@ -17,11 +19,20 @@ const WARM_UP_MS = 1000;
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
-  const arg = optionOf(argv);
-  const dir = __dirname;
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as BundleManifest;
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, 'bundle.json'), 'utf8')) as BundleManifest;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ort = require('onnxruntime-node') as typeof Ort;
+  // Every run and the output check share the sessions: each model is loaded and warmed once.
+  const sessions = new BundleSessions(ort, __dirname, manifest.runtime);
+  try {
+    return await smokeTest(argv, manifest, ort, sessions);
+  } finally {
+    await sessions.release();
+  }
+}
+
+async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort: typeof Ort, sessions: BundleSessions): Promise<number> {
+  const arg = optionOf(argv);
   const serverArg = arg('server');
   const [host, port] = serverArg ? [serverArg.slice(0, serverArg.lastIndexOf(':')), Number(serverArg.slice(serverArg.lastIndexOf(':') + 1))] : [];
   // One N-job run lasts ~100 ms on a small model: one scheduler hiccup swings it. Repeated, the
@@ -32,8 +43,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const results = new Map<number, Record<string, Ort.Tensor>>();
     const report = await runJobs({
       manifest,
-      dir,
       ort,
+      sessions,
       server: host && port ? { host, port } : undefined,
       jobs: arg('jobs') ? Number(arg('jobs')) : undefined,
       onResult: (job, outputs) => results.set(job, outputs),
@@ -42,15 +53,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return { report, results };
   };
   const repeat = Math.max(1, Number(arg('repeat') ?? 1));
-  // At least REPEAT timed runs, and more until --min-seconds have passed (at most 10×REPEAT): the
-  // device's speed drifts over seconds, and the median over a longer window is not one burst's.
   const minMs = 1000 * Math.max(0, Number(arg('min-seconds') ?? 0));
   const started = Date.now();
   if (repeat > 1) do await once(); while (Date.now() - started < WARM_UP_MS);
   const reports: RunReport[] = [];
   const timedFrom = Date.now();
   let last: Awaited<ReturnType<typeof once>> | undefined;
-  while (reports.length < repeat || (reports.length < 10 * repeat && Date.now() - timedFrom < minMs)) {
+  while (keepTiming(reports.length, repeat, Date.now() - timedFrom, minMs)) {
     last = await once();
     reports.push(last.report);
   }
@@ -64,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const j of report.jobs) {
       const model = manifest.models.find((x) => x.name === j.model);
       if (!model) continue;
-      const whole = await ort.InferenceSession.create(path.join(dir, model.full), { intraOpNumThreads: manifest.runtime.deviceThreads, graphOptimizationLevel: manifest.runtime.optimization });
+      const whole = await sessions.get(model.full);
       const ref = await whole.run(syntheticFeeds(ort, model.inputs, j.job));
       worst = Math.max(worst, relativeDifference(results.get(j.job) ?? {}, ref));
     }

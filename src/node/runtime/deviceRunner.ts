@@ -1,25 +1,24 @@
-import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { BundleManifest, ManifestTensor } from '../../core/bundle/manifest';
 import type { JobRecord, RunReport, Span } from '../../core/deploy/runReport';
 import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH } from '../serve/kserveCodec';
-import { fromKs, ortType, toKs, warmUp } from '../serve/ortTensors';
+import { fromKs, ortType, toKs } from '../serve/ortTensors';
+import type { BundleSessions } from './bundleSessions';
 import { PipelinedClient, ServerGone } from './pipelinedClient';
 
 type Feeds = Record<string, Ort.Tensor>;
+/** How long the runner waits for one answer before it treats the server as gone. */
+const REQUEST_TIMEOUT_MS = 30_000;
 export interface RunOptions {
   readonly manifest: BundleManifest;
-  /** The device/ folder of a bundle. */
-  readonly dir: string;
   readonly server?: { readonly host: string; readonly port: number };
   readonly ort: typeof Ort;
-  /** Model inputs of job i (default: deterministic pseudo-random data). */
-  readonly inputs?: (job: number, model: string) => Feeds;
+  /** The bundle's sessions, loaded and warmed once for every run that shares them. */
+  readonly sessions: BundleSessions;
   /** Called once per job with its outputs. */
   readonly onResult?: (job: number, outputs: Feeds) => void;
   /** How many jobs (cycles through the planned order; default: the plan's count). */
   readonly jobs?: number;
-  readonly requestTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -35,28 +34,12 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   const ort = o.ort;
   const log = o.log ?? (() => undefined);
   const notes: string[] = [];
-  const sessions = new Map<string, Promise<Ort.InferenceSession>>();
-  const session = (rel: string): Promise<Ort.InferenceSession> => {
-    let s = sessions.get(rel);
-    if (!s) {
-      s = ort.InferenceSession.create(path.join(o.dir, rel), { executionProviders: ['cpu'], intraOpNumThreads: m.runtime.deviceThreads, graphOptimizationLevel: m.runtime.optimization });
-      sessions.set(rel, s);
-    }
-    return s;
-  };
+  const session = (rel: string): Promise<Ort.InferenceSession> => o.sessions.get(rel);
   const count = o.jobs ?? m.jobs.length;
   const plan = Array.from({ length: count }, (_, i) => ({ ...(m.jobs[i % m.jobs.length] as BundleManifest['jobs'][number]), job: i }));
   // Load and warm every session before the clock starts: the plan predicts a warm runtime (the
   // profile discards its warm-up runs too), not model loading or a first run's allocations.
-  const warmed = new Set<string>();
-  for (const j of plan) {
-    const model = modelOf(m, j.model);
-    for (const rel of [model.full, ...(j.cut ? [cutOf(m, j.cut).head] : [])]) {
-      if (warmed.has(rel)) continue;
-      warmed.add(rel);
-      await warmUp(ort, await session(rel));
-    }
-  }
+  for (const rel of new Set(plan.flatMap((j) => [modelOf(m, j.model).full, ...(j.cut ? [cutOf(m, j.cut).head] : [])]))) await session(rel);
 
   let client: PipelinedClient | undefined;
   let offset = 0;
@@ -74,9 +57,8 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
     if (serverDown) notes.push(`server unreachable (${serverDown}): every job runs on the device with the whole model`);
   }
 
-  const inputsOf = o.inputs ?? ((job: number, model: string) => syntheticFeeds(ort, modelOf(m, model).inputs, job));
   // Inputs exist before the clock starts (a camera frame would be waiting too).
-  const feedsOf = new Map(plan.map((j) => [j.job, inputsOf(j.job, j.model)]));
+  const feedsOf = new Map(plan.map((j) => [j.job, syntheticFeeds(ort, modelOf(m, j.model).inputs, j.job)]));
   const records = new Map<number, JobRecord>();
   let duplicates = 0;
   const t0 = epochMs();
@@ -89,7 +71,7 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
     records.set(r.job, r);
     o.onResult?.(r.job, outputs);
   };
-  const timeout = o.requestTimeoutMs ?? 30_000;
+  const timeout = REQUEST_TIMEOUT_MS;
 
   // The device stage: one job at a time, in the planned order; fallbacks join its queue.
   let deviceChain: Promise<void> = Promise.resolve();

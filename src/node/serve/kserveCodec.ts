@@ -8,7 +8,9 @@ export const HEADER_LENGTH = 'inference-header-content-length';
 /** This host's clock, epoch ms with sub-ms resolution: the timing both halves report. */
 export const epochMs = (): number => performance.timeOrigin + performance.now();
 
-export type KsDatatype = 'FP32' | 'FP64' | 'FP16' | 'INT64' | 'INT32' | 'INT16' | 'INT8' | 'UINT8' | 'UINT16' | 'BOOL';
+import type { KsDatatype } from '../../core/bundle/kserveTypes';
+
+export type { KsDatatype };
 
 export interface KsTensor {
   readonly name: string;

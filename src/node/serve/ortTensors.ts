@@ -1,22 +1,11 @@
 import type * as Ort from 'onnxruntime-node';
-import type { KsDatatype, KsTensor } from './kserveCodec';
-
-/** KServe datatype → ONNX Runtime (and ONNX dataTypeName) element type. */
-const ORT_TYPE: Record<KsDatatype, string> = { FP32: 'float32', FP64: 'float64', FP16: 'float16', INT64: 'int64', INT32: 'int32', INT16: 'int16', INT8: 'int8', UINT8: 'uint8', UINT16: 'uint16', BOOL: 'bool' };
-const KS_TYPE: Record<string, KsDatatype> = Object.fromEntries(Object.entries(ORT_TYPE).map(([k, v]) => [v, k as KsDatatype]));
+import { elementType, ksDatatype } from '../../core/bundle/kserveTypes';
+import type { KsTensor } from './kserveCodec';
 const ARRAYS: Record<string, new (b: ArrayBuffer) => unknown> = {
   float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, uint16: Uint16Array, bool: Uint8Array, float16: Uint16Array,
 };
 
-/** The KServe datatype of an element type name ('float32' → 'FP32'); FP32 if unknown. */
-export function ksDatatype(elementType: string): KsDatatype {
-  return KS_TYPE[elementType] ?? 'FP32';
-}
-
-/** The ONNX Runtime element type of a KServe datatype. */
-export function ortType(d: string): string {
-  return ORT_TYPE[d as KsDatatype] ?? 'float32';
-}
+export { ksDatatype, elementType as ortType };
 
 /** An ONNX Runtime tensor as KServe tensor bytes (a view, not a copy). */
 export function toKs(name: string, t: Ort.Tensor): KsTensor {
@@ -26,7 +15,7 @@ export function toKs(name: string, t: Ort.Tensor): KsTensor {
 
 /** KServe tensor bytes as an ONNX Runtime tensor (copied: the bytes may sit unaligned in a body). */
 export function fromKs(ort: typeof Ort, t: KsTensor): Ort.Tensor {
-  const type = ortType(t.datatype);
+  const type = elementType(t.datatype);
   const copy = new Uint8Array(t.bytes.length);
   copy.set(t.bytes);
   return new ort.Tensor(type as 'float32', new (ARRAYS[type] as new (b: ArrayBuffer) => Float32Array)(copy.buffer), [...t.shape]);

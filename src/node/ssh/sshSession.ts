@@ -125,8 +125,8 @@ export class SshSession {
           sftp.end();
         };
         o.signal?.addEventListener('abort', abort, { once: true });
-        const step = o.progress ? (sent: number, _chunk: number, total: number): void => o.progress?.(sent, total) : undefined;
-        sftp.fastPut(local, remote, step ? { step } : {}, (e) => (e ? reject(new SshError('connection-lost', `upload of ${path.basename(local)} to ${this.target.spec} failed: ${e.message}`)) : resolve()));
+        const step = (sent: number, _chunk: number, total: number): void => o.progress?.(sent, total);
+        sftp.fastPut(local, remote, { step }, (e) => (e ? reject(new SshError('connection-lost', `upload of ${path.basename(local)} to ${this.target.spec} failed: ${e.message}`)) : resolve()));
       });
     } finally {
       if (abort) o.signal?.removeEventListener('abort', abort);

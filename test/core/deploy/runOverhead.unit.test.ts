@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { runOverhead, type MeasuredJob } from '../../../src/core/deploy/runOverhead';
+import { runOverhead, type MeasuredStages } from '../../../src/core/deploy/runOverhead';
 import { simulate, type StageTimes } from '../../../src/core/plan/flowShop';
 
 /** Jobs exactly as the flow shop schedules them, shifted by `gap` ms before job `at`'s device stage. */
-function measured(times: StageTimes[], gap = 0, at = -1): MeasuredJob[] {
+function measured(times: StageTimes[], gap = 0, at = -1): MeasuredStages[] {
   const { jobs } = simulate(times.map((_, i) => i), times);
   return jobs.map((j) => {
     const shift = (s: readonly [number, number] | null | undefined): [number, number] | null => (s ? [s[0] + (j.job >= at && at >= 0 ? gap : 0), s[1] + (j.job >= at && at >= 0 ? gap : 0)] : null);

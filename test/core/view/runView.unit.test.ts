@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { JobRecord } from '../../../src/core/deploy/runReport';
-import { fmtDeviation, measuredVsPredicted, runView, type RunReportJobs } from '../../../src/core/view/runView';
+import { fmtDeviation } from '../../../src/core/format';
+import { measuredVsPredicted, runView, type RunReportJobs } from '../../../src/core/view/runView';
 
 const job = (device: [number, number] | null, uplink: [number, number] | null, server: [number, number] | null, downlink: [number, number] | null, ran: JobRecord['ran'] = 'split', fallbackReason?: string) => ({
   ran,

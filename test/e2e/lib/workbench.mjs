@@ -39,6 +39,9 @@ export async function waitForPaletteCommand(page, label, { timeoutMs = 60000 } =
 /** Runs a palette command by its label (the palette must be able to list it). */
 export async function runPaletteCommand(page, label) {
   await waitForPaletteCommand(page, label, { timeoutMs: 20000 });
+  // The list re-filters a frame after the row appears: Enter must land on LABEL's row, not the
+  // row that was focused a moment before.
+  await page.waitForFunction((t) => (document.querySelector('.quick-input-widget .quick-input-list .monaco-list-row.focused')?.textContent ?? '').includes(t), label, { timeout: 5000 });
   await page.keyboard.press('Enter');
 }
 

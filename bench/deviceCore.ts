@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { cpus } from 'node:os';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
-import { idleBaseline, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
+import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
 import { cli } from '../test/helpers/cli';
@@ -11,6 +11,18 @@ import { cli } from '../test/helpers/cli';
 export interface ModelInput {
   readonly file: string;
   readonly dims: readonly string[];
+}
+
+/** Profiles per model, taken in rounds over all models. */
+export const ROUNDS = 3;
+
+/** Each model's profiles from all rounds merged (medians); `seconds` is the first round's. */
+export function mergeRounds(rounds: readonly (readonly { model: string; profile: DeviceProfileJson; seconds: number }[])[]) {
+  return (rounds[0] ?? []).map((first) => {
+    const all = rounds.flatMap((r) => r.filter((p) => p.model === first.model).map((p) => p.profile));
+    const [merged] = mergeRepeats(all);
+    return { model: first.model, profile: { ...first.profile, ...merged } as DeviceProfileJson, seconds: first.seconds, wholeMs: all.map((p) => p.loads.find((l) => l.load === 0)?.wholeModelMs?.median ?? 0) };
+  });
 }
 
 export function requirement(): { ok: boolean; why?: string } {
@@ -27,16 +39,23 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
   const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
   const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;
   try {
-    const profiles: { model: string; profile: DeviceProfileJson; seconds: number }[] = [];
-    for (const m of models) {
-      const out = path.join(work, `${path.basename(m.file)}.profile.json`);
-      const t0 = Date.now();
-      const dims = m.dims.flatMap((d) => ['--dim', d]);
-      const r = await cli('profile', m.file, '--host', device, ...ssh, ...dims, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', out);
-      if (r.code !== 0) throw new Error(`profile ${m.file}: ${r.err}`);
-      profiles.push({ model: path.basename(m.file), profile: JSON.parse(readFileSync(out, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 });
-      log(`profiled ${path.basename(m.file)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // Rounds over all models, merged by their medians: the testbed's speed drifts over minutes
+    // (a shared VM host), so one profile per model would measure the drift as much as the model.
+    const rounds: { model: string; profile: DeviceProfileJson; seconds: number }[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const profiles: { model: string; profile: DeviceProfileJson; seconds: number }[] = [];
+      for (const m of models) {
+        const out = path.join(work, `${path.basename(m.file)}.${round}.profile.json`);
+        const t0 = Date.now();
+        const dims = m.dims.flatMap((d) => ['--dim', d]);
+        const r = await cli('profile', m.file, '--host', device, ...ssh, ...dims, '--threads', '1', '--runs', '10', '--warmup', '3', '--load', '0,1,2', '--out', out);
+        if (r.code !== 0) throw new Error(`profile ${m.file}: ${r.err}`);
+        profiles.push({ model: path.basename(m.file), profile: JSON.parse(readFileSync(out, 'utf8')) as DeviceProfileJson, seconds: (Date.now() - t0) / 1000 });
+        log(`round ${round + 1}/${ROUNDS}: profiled ${path.basename(m.file)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
+      rounds.push(profiles);
     }
+    const profiles = mergeRounds(rounds);
     // nn-Meter's kernel grid: sampled single kernels, trained on by every leave-one-out fit.
     const gridOut = path.join(work, 'kernel-grid.profile.json');
     const t0 = Date.now();
@@ -47,7 +66,7 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
     const netOut = path.join(work, 'net.json');
     const net = await cli('netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut);
     if (net.code !== 0) throw new Error(`netprobe: ${net.err}`);
-    return { profiles, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
+    return { rounds: ROUNDS, profiles, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
   } finally {
     await tb.stop();
   }
@@ -70,7 +89,7 @@ export function accuracy(profiles: readonly { model: string; profile: DeviceProf
     const layerSum = sessions.find((s) => s.model === profile.model && s.busyThreads === 0)?.layerSumMs ?? 0;
     return { model, measured: r.measuredMs, layerSum, predicted: r.predictedMs, errorPct: r.errorPct };
   });
-  return { perClass: report.perClass, overheadPerLayerMs: predictor.overheadPerLayerMs ?? 0, lomo };
+  return { perClass: report.perClass, session: predictor.session, lomo };
 }
 
 // Run as a script (node --require tsx/cjs --import tsx/esm bench/deviceCore.ts MODELS_JSON): the testbed spawns

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fitPredictor } from '../core/predictor/fitPredictor';
-import { idleBaseline, profileSamples, profileSessions } from '../core/predictor/profileSamples';
+import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
 import { parseArgs, UsageError } from './args';
 import { table } from '../core/format';
@@ -12,15 +12,17 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   const args = parseArgs(argv, new Set(['out', 'name']));
   const file = args.options.get('out')?.at(-1);
   if (!file || args.positional.length === 0) throw new UsageError(`usage: ${FIT_USAGE}`);
-  const profiles = args.positional.map(readProfile);
+  const read = args.positional.map(readProfile);
+  // Repeated profiles of one model count once, as their medians.
+  const profiles = mergeRepeats(read);
   const samples = profiles.flatMap(profileSamples);
   const baseline = idleBaseline(profiles);
-  const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${profiles[0]?.name ?? 'device'} predictor`, samples, baseline, profiles.flatMap(profileSessions));
+  const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${read[0]?.name ?? 'device'} predictor`, samples, baseline, profiles.flatMap(profileSessions));
   writeFileSync(file, JSON.stringify(predictor, null, 2) + '\n');
   const classRows = report.perClass.map((c) => [c.opClass, String(c.samples), c.form, c.r2.toFixed(3), c.r2Loaded.toFixed(3), ...(['linear', 'log', 'poly'] as const).map((f) => c.cvR2[f].toFixed(3))]);
   out.stdout(`R² per op type, 5-fold cross-validated (idle: the chosen form; under load: with its slowdown model):\n`);
   out.stdout(`${table(['op type', 'samples', 'form', 'R² idle', 'R² under load', 'linear', 'log', 'poly'], classRows, [false, true, false, true, true, true, true, true])}\n`);
-  if (predictor.overheadPerLayerMs) out.stdout(`session overhead: ${predictor.overheadPerLayerMs.toFixed(3)} ms per layer (whole model minus layer sum)\n`);
+  if (predictor.session) out.stdout(`session: whole model ≈ ${predictor.session.scale.toFixed(3)} × layer sum ${predictor.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(predictor.session.perLayerMs).toFixed(3)} ms per layer\n`);
   if (report.leaveOneModelOut.length) {
     const rows = report.leaveOneModelOut.map((r) => [r.model, r.measuredMs.toFixed(1), r.predictedMs.toFixed(1), `${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`]);
     out.stdout(`\nleave-one-model-out (whole model, idle device):\n${table(['model', 'measured ms', 'predicted ms', 'error'], rows, [false, true, true, true])}\n`);

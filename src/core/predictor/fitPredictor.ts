@@ -14,10 +14,18 @@ export interface PredictorProfileJson {
   /** Load conditions assumed when planning (the idle measurement's). */
   readonly baseline: LoadFeatures;
   /**
-   * What a session spends per layer outside the layers' own kernels (ONNX Runtime's per-node
-   * times leave out its executor between nodes): whole-model minus layer sum, per layer, idle.
+   * How a plain session's time follows from its layers' profiled times (ONNX Runtime's per-node
+   * times leave out its executor between nodes and carry the profiler's own bookkeeping):
+   * whole ≈ scale × Σ layer + perLayerMs × layers, fitted on the idle whole-model runs.
    */
+  readonly session?: SessionModel;
+  /** Older predictors: whole-model minus layer sum, per layer (read when `session` is absent). */
   readonly overheadPerLayerMs?: number;
+}
+
+export interface SessionModel {
+  readonly scale: number;
+  readonly perLayerMs: number;
 }
 
 export interface FitReport {
@@ -68,8 +76,6 @@ function fitAll(name: string, samples: readonly Sample[], baseline: LoadFeatures
 function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatures, sessions: readonly Session[], fitted: ReturnType<typeof fitClasses>): PredictorProfileJson {
   const classes: Record<string, ClassModel & { r2: number; samples: number }> = {};
   for (const c of fitted) classes[c.opClass] = { ...c.model, r2: c.r2, samples: c.samples };
-  const idle = sessions.filter((s) => s.busyThreads === 0);
-  const layers = idle.reduce((s, x) => s + x.layers, 0);
   return {
     kind: 'predictor',
     name,
@@ -77,13 +83,46 @@ function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatur
     classes,
     fallback: { ...fitForm('linear', samples), range: undefined },
     baseline,
-    overheadPerLayerMs: layers > 0 ? Math.max(0, idle.reduce((s, x) => s + x.wholeMs - x.layerSumMs, 0) / layers) : 0,
+    session: sessionModel(sessions.filter((s) => s.busyThreads === 0)),
   };
+}
+
+/** A session's scale may not stray further than this from 1 (a few models cannot pin it down). */
+const SCALE_BOUNDS = [0.8, 1.25] as const;
+
+/**
+ * whole = scale·Σlayer + perLayerMs·layers by least squares on relative error (small models count
+ * as much as large ones). With one session, or when the two do not separate, the scale stays 1
+ * and the per-layer term takes the difference.
+ */
+export function sessionModel(idle: readonly Session[]): SessionModel {
+  const perLayerOnly = (): SessionModel => {
+    const layers = idle.reduce((s, x) => s + x.layers, 0);
+    return { scale: 1, perLayerMs: layers > 0 ? idle.reduce((s, x) => s + x.wholeMs - x.layerSumMs, 0) / layers : 0 };
+  };
+  if (idle.length < 3) return perLayerOnly();
+  const w = idle.map((s) => 1 / Math.max(s.wholeMs, 1e-3) ** 2);
+  let saa = 0, sab = 0, sbb = 0, say = 0, sby = 0;
+  idle.forEach((s, i) => {
+    const k = w[i] as number;
+    saa += k * s.layerSumMs * s.layerSumMs;
+    sab += k * s.layerSumMs * s.layers;
+    sbb += k * s.layers * s.layers;
+    say += k * s.layerSumMs * s.wholeMs;
+    sby += k * s.layers * s.wholeMs;
+  });
+  const det = saa * sbb - sab * sab;
+  if (Math.abs(det) < 1e-12 * saa * sbb) return perLayerOnly();
+  const scale = (say * sbb - sab * sby) / det;
+  if (!(scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1])) return perLayerOnly();
+  return { scale, perLayerMs: (saa * sby - sab * say) / det };
 }
 
 export function predictLayer(p: PredictorProfileJson, f: Sample['features'], load: LoadFeatures): number {
   const own = p.classes[f.opClass];
-  return predict(own && covers(own, f) ? own : p.fallback, f, load) + (p.overheadPerLayerMs ?? 0);
+  const ms = predict(own && covers(own, f) ? own : p.fallback, f, load);
+  const session = p.session ?? { scale: 1, perLayerMs: p.overheadPerLayerMs ?? 0 };
+  return Math.max(0, session.scale * ms + session.perLayerMs);
 }
 
 function groupByClass(samples: readonly Sample[]): Record<string, Sample[]> {

@@ -70,28 +70,63 @@ export function fitForm(form: Form, samples: readonly Sample[]): ClassModel {
   const rows = idle.map((s) => row(form, s.features));
   const y = idle.map((s) => (form === 'log' ? Math.log(Math.max(s.ms, 1e-4)) : s.ms));
   // Sizes only add time (non-negative terms); the log form is a power law, fitted by ridge.
-  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.max(s.ms, 0.05))) };
+  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.sqrt(Math.max(s.ms, 0.05)))) };
   const all = idle.map((s) => sizes(s.features));
   const range = (all[0] ?? []).map((_, j) => [Math.min(...all.map((r) => r[j] as number)), Math.max(...all.map((r) => r[j] as number))] as const);
-  return { ...shape, load: fitLoad(shape, samples), range };
+  return { ...shape, load: fitLoad(samples, calibration(shape, idle)), range };
 }
 
+/** Below these spreads (busy threads, CPU utilisation, free GB) a load feature taught nothing. */
+const MIN_LOAD_SPREAD = [0.5, 0.05, 0.25];
+/** Which way each load feature may act: busy threads and utilisation slow, free memory speeds. */
+const LOAD_SIGN = [1, 1, -1];
+
 /**
- * Slowdown = measured ÷ idle prediction, one point per model and load level (ratio of sums, so
- * a few throttled layers do not swing it), weighted by the time at stake.
+ * Slowdown under load = a model's time at a load level ÷ its own idle time (ratio of sums, so a
+ * few throttled layers do not swing it), weighted by the time at stake, fitted through 1 at the
+ * idle load. A feature that hardly moved between a model's idle and loaded runs is left out: on
+ * the testbed the host-wide CPU utilisation and free memory wander by hundredths, and a fit that
+ * explained its residuals with them inflated a held-out model's idle time by 75 %. Each feature
+ * may act only its physical way (non-negative least squares on signed deltas): a run disturbed
+ * from outside once taught a free fit that a busier CPU made layers twice as fast.
  */
-function fitLoad(shape: ClassModel, samples: readonly Sample[]): LinearFit | undefined {
-  const runs = new Map<string, { load: LoadFeatures; ms: number; idleMs: number }>();
+function fitLoad(samples: readonly Sample[], idleScale: number): LinearFit | undefined {
+  const runs = new Map<string, { model: string; busy: number; load: number[]; ms: number; n: number }>();
   for (const s of samples) {
-    const key = `${s.model}\u0000${s.load.busyThreads ?? 0}`;
-    const r = runs.get(key) ?? { load: s.load, ms: 0, idleMs: 0 };
+    const busy = s.load.busyThreads ?? 0;
+    const key = `${s.model}\u0000${busy}`;
+    const r = runs.get(key) ?? { model: s.model, busy, load: new Array<number>(3).fill(0), ms: 0, n: 0 };
+    loadRow(s.load).forEach((v, j) => (r.load[j] = (r.load[j] as number) + v));
     r.ms += s.ms;
-    r.idleMs += idleMs(shape, s.features);
+    r.n++;
     runs.set(key, r);
   }
-  const points = [...runs.values()].filter((r) => r.idleMs > 0);
-  if (!points.some((p) => (p.load.busyThreads ?? 0) > 0)) return undefined;
-  return fitLinear(points.map((p) => loadRow(p.load)), points.map((p) => p.ms / p.idleMs), 1e-3, points.map((p) => p.idleMs));
+  const mean = (r: { load: number[]; n: number }): number[] => r.load.map((v) => v / r.n);
+  const points = [...runs.values()].flatMap((r) => {
+    const idle = runs.get(`${r.model}\u00000`);
+    if (r.busy === 0 || !idle || idle.ms <= 0) return [];
+    const at = mean(r);
+    const from = mean(idle);
+    return [{ delta: at.map((v, j) => v - (from[j] as number)), slowdown: r.ms / idle.ms, weight: idle.ms }];
+  });
+  if (!points.length) return idleScale === 1 ? undefined : { weights: [0, 0, 0], bias: idleScale, means: [0, 0, 0], scales: [1, 1, 1] };
+  const learnable = MIN_LOAD_SPREAD.map((min, j) => Math.max(...points.map((p) => Math.abs(p.delta[j] as number))) >= min);
+  const fit = fitNonNegative(
+    points.map((p) => p.delta.map((v, j) => (learnable[j] ? v * (LOAD_SIGN[j] as number) : 0))),
+    points.map((p) => p.slowdown - 1),
+    points.map((p) => p.weight),
+    500,
+    false,
+  );
+  const idleRuns = [...runs.values()].filter((r) => r.busy === 0);
+  const reference = [0, 1, 2].map((j) => idleRuns.reduce((s, r) => s + (mean(r)[j] as number), 0) / Math.max(1, idleRuns.length));
+  return { weights: fit.weights.map((w, j) => w * (LOAD_SIGN[j] as number) * idleScale), bias: idleScale, means: reference, scales: fit.scales };
+}
+
+/** Measured over predicted idle time of the training layers: the shape fit's bias in total time. */
+function calibration(shape: ClassModel, idle: readonly Sample[]): number {
+  const predicted = idle.reduce((s, x) => s + idleMs(shape, x.features), 0);
+  return predicted > 0 ? idle.reduce((s, x) => s + x.ms, 0) / predicted : 1;
 }
 
 function idleMs(m: ClassModel, f: LayerFeatures): number {

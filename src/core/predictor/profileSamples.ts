@@ -1,5 +1,6 @@
 import type { LayerFeatures, LoadFeatures } from './features';
 import type { Sample } from './predictor';
+import { median } from '../profiles/ortProfile';
 
 /** What `fit` needs of a measured profile (written by `edgecut profile`). */
 export interface ProfileForFit {
@@ -14,6 +15,41 @@ export interface ProfileForFit {
     readonly wholeModelMs?: { readonly median: number };
     readonly layers: readonly { readonly id: number; readonly ms: number }[];
   }[];
+}
+
+/**
+ * Profiles of one model taken at different times, merged into one: per layer and load level the
+ * median of their medians, and likewise for the whole model. A device's speed drifts over
+ * minutes (on the testbed one model's profile moved 30 % between rounds), and the median of a
+ * few profiles taken apart is steadier than any one of them. Profiles of other models pass through.
+ */
+export function mergeRepeats(profiles: readonly ProfileForFit[]): ProfileForFit[] {
+  const groups = new Map<string, ProfileForFit[]>();
+  for (const p of profiles) {
+    const key = `${p.kernelGrid ? KERNEL_GRID_MODEL : p.model}\u0000${p.layerFeatures.length}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()].map((g) => (g.length === 1 ? (g[0] as ProfileForFit) : mergeGroup(g)));
+}
+
+function mergeGroup(g: readonly ProfileForFit[]): ProfileForFit {
+  const first = g[0] as ProfileForFit;
+  const levels = [...new Set(g.flatMap((p) => p.loads.map((l) => l.load)))].sort((a, b) => a - b);
+  return {
+    ...first,
+    loads: levels.map((load) => {
+      const runs = g.flatMap((p) => p.loads.filter((l) => l.load === load));
+      const wholes = runs.flatMap((r) => (r.wholeModelMs ? [r.wholeModelMs.median] : []));
+      const ids = [...new Set(runs.flatMap((r) => r.layers.map((l) => l.id)))].sort((a, b) => a - b);
+      return {
+        load,
+        cpuUtilisation: runs.reduce((s, r) => s + r.cpuUtilisation, 0) / runs.length,
+        freeMemoryBytes: runs.reduce((s, r) => s + r.freeMemoryBytes, 0) / runs.length,
+        ...(wholes.length ? { wholeModelMs: { median: median(wholes) } } : {}),
+        layers: ids.map((id) => ({ id, ms: median(runs.flatMap((r) => r.layers.filter((l) => l.id === id).map((l) => l.ms))) })),
+      };
+    }),
+  };
 }
 
 /** One whole-model measurement: what the layers add up to and what the session took. */

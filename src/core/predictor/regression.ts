@@ -60,13 +60,13 @@ export function rSquared(observed: readonly number[], predicted: readonly number
 
 /**
  * Non-negative least squares (Lawson–Hanson's problem, solved by cyclic coordinate descent on
- * the normal equations) with a non-negative intercept: every term can only add time, so a
- * layer far outside the training range is not predicted by a difference of large terms.
+ * the normal equations) with a non-negative intercept (or none): every term can only add time,
+ * so a layer far outside the training range is not predicted by a difference of large terms.
  */
-export function fitNonNegative(rows: readonly (readonly number[])[], y: readonly number[], sampleWeights?: readonly number[], sweeps = 500): LinearFit {
-  const d = (rows[0]?.length ?? 0) + 1;
+export function fitNonNegative(rows: readonly (readonly number[])[], y: readonly number[], sampleWeights?: readonly number[], sweeps = 500, intercept = true): LinearFit {
+  const d = (rows[0]?.length ?? 0) + (intercept ? 1 : 0);
   const w = (k: number): number => sampleWeights?.[k] ?? 1;
-  const x = rows.map((r) => [...r, 1]);
+  const x = rows.map((r) => (intercept ? [...r, 1] : [...r]));
   const scales = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((s, r, k) => s + w(k) * (r[j] as number) ** 2, 0) / Math.max(1, x.length)) || 1);
   const z = x.map((r) => r.map((v, j) => v / (scales[j] as number)));
   const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => z.reduce((s, r, k) => s + w(k) * (r[i] as number) * (r[j] as number), 0)));
@@ -85,5 +85,6 @@ export function fitNonNegative(rows: readonly (readonly number[])[], y: readonly
     if (moved < 1e-12) break;
   }
   // As a LinearFit: no centring, the intercept term's weight is the bias.
-  return { weights: c.slice(0, d - 1), bias: (c[d - 1] as number) / (scales[d - 1] as number), means: new Array<number>(d - 1).fill(0), scales: scales.slice(0, d - 1) };
+  const n = intercept ? d - 1 : d;
+  return { weights: c.slice(0, n), bias: intercept ? (c[d - 1] as number) / (scales[d - 1] as number) : 0, means: new Array<number>(n).fill(0), scales: scales.slice(0, n) };
 }

@@ -32,7 +32,23 @@ export class SshSession {
     private readonly client: Client,
   ) {}
 
+  /**
+   * Connects with the agent and the identity file; when the host refuses them and a prompt is
+   * given, asks for the password once and connects again with it (as ssh does). The password is
+   * used for this connection only: never logged, never stored here.
+   */
   static async open(target: SshTarget, options: SessionOptions = {}): Promise<SshSession> {
+    try {
+      return await SshSession.connect(target, options);
+    } catch (e) {
+      if (!(e instanceof SshError) || e.reason !== 'auth-failed' || options.password !== undefined || !options.prompt) throw e;
+      const password = await options.prompt(`Password for ${target.user}@${target.hostname}`, true);
+      if (!password) throw e;
+      return SshSession.connect(target, { ...options, password });
+    }
+  }
+
+  private static async connect(target: SshTarget, options: SessionOptions): Promise<SshSession> {
     const files = options.knownHosts ?? [path.join(os.homedir(), '.ssh', 'known_hosts')];
     let refusal: SshError | undefined;
     const client = new Client();
@@ -72,7 +88,7 @@ export class SshSession {
     if (key) Object.assign(config, key);
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
-      client.once('error', (e: Error & { level?: string; code?: string }) => reject(refusal ?? connectError(target, e)));
+      client.once('error', (e: Error & { level?: string; code?: string }) => reject(refusal ?? connectError(target, e, options.password !== undefined)));
       client.connect(config);
     });
     return new SshSession(target, client);
@@ -143,7 +159,10 @@ export class SshSession {
   }
 }
 
-function connectError(target: SshTarget, e: Error & { level?: string; code?: string }): SshError {
+function connectError(target: SshTarget, e: Error & { level?: string; code?: string }, withPassword: boolean): SshError {
+  if (e.level === 'client-authentication' && withPassword) {
+    return new SshError('auth-failed', `${target.user}@${target.hostname} refused the password (and every key offered): check the user name and the password, or add your public key to the device's authorized_keys`);
+  }
   if (e.level === 'client-authentication') {
     return new SshError('auth-failed', `${target.user}@${target.hostname} refused every key offered (agent and ${target.identityFiles.join(', ')}): add your public key to the device's authorized_keys or pass --identity`);
   }

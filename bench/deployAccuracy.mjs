@@ -32,6 +32,11 @@ export async function benchmark({ repoRoot, log }) {
     parts.push('| round | strategy | predicted ms | measured ms | error | timed runs: n, min–max ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|');
     for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${pct(r.errorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${pct(r.overheadPct)}) |`);
     parts.push('');
+    parts.push('Where the time goes: per stage, the mean time per job that used it, predicted by the plan → measured in the median run (jobs in brackets).', '');
+    parts.push('| round | strategy | device ms | uplink ms | server ms | downlink ms |', '|--:|---|---|---|---|---|');
+    const stage = (s) => (s.jobs ? `${s.predictedMs.toFixed(2)} → ${s.measuredMs.toFixed(2)} (${s.jobs})` : '—');
+    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${stage(r.stages.device)} | ${stage(r.stages.uplink)} | ${stage(r.stages.server)} | ${stage(r.stages.downlink)} |`);
+    parts.push('');
   }
   return parts.join('\n').trimEnd();
 }

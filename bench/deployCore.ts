@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runOverhead } from '../src/core/deploy/runOverhead';
 import type { SmokeTest } from '../src/core/deploy/runReport';
+import type { PlanJson } from '../src/core/plan/planJson';
 import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
 import { cli } from '../test/helpers/cli';
 
@@ -25,6 +26,27 @@ export interface DeployRound {
   readonly flowShopMs: number;
   readonly overheadMs: number;
   readonly overheadPct: number;
+  /** Per stage, the mean time per job that used it: predicted by the plan, measured in the median run. */
+  readonly stages: Readonly<Record<Stage, { predictedMs: number; measuredMs: number; jobs: number }>>;
+}
+
+const STAGES = ['device', 'uplink', 'server', 'downlink'] as const;
+type Stage = (typeof STAGES)[number];
+type Spans = Readonly<Partial<Record<Stage, readonly [number, number] | null>>>;
+
+/** Mean duration per job of each stage, planned against run (jobs that used the stage in both). */
+export function stageTimes(planned: readonly Spans[], ran: readonly Spans[]): DeployRound['stages'] {
+  const length = (s: readonly [number, number] | null | undefined): number | undefined => (s ? s[1] - s[0] : undefined);
+  return Object.fromEntries(
+    STAGES.map((stage) => {
+      const pairs = planned.flatMap((p, job) => {
+        const [a, b] = [length(p[stage]), length(ran[job]?.[stage])];
+        return a !== undefined && b !== undefined ? [[a, b] as const] : [];
+      });
+      const mean = (i: 0 | 1): number => pairs.reduce((s, p) => s + p[i], 0) / Math.max(1, pairs.length);
+      return [stage, { predictedMs: mean(0), measuredMs: mean(1), jobs: pairs.length }];
+    }),
+  ) as DeployRound['stages'];
 }
 
 /** `rounds` times: profile device and server, netprobe, plan `jobs` jobs, deploy JPS and PO. */
@@ -50,7 +72,9 @@ export async function measure(model: string, rounds: number, jobs: number, shapi
         const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: SmokeTest & { makespansMs: number[] } };
         const o = runOverhead(d.report.jobs);
         const errorPct = (100 * (d.report.makespanMs - d.predictedMakespanMs)) / d.predictedMakespanMs;
-        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct });
+        const planned = (JSON.parse(plan) as PlanJson).strategies[strategy as 'JPS' | 'PO'].schedule;
+        const stages = stageTimes(planned, planned.map((p) => d.report.jobs.find((j) => j.job === p.job) ?? {}));
+        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct, stages });
         log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
       }
     }

@@ -6,20 +6,10 @@ import { BUNDLE_OPTIONS, bundleInputs, runtimeOptions } from './bundleCommand';
 import { deployTable } from '../core/deploy/deployTable';
 import { smokeProblems } from '../core/deploy/runReport';
 import type { Output } from './output';
-import { terminalPrompt } from './prompt';
+import { sshArgs } from './sshArgs';
 import { DEPLOY_USAGE, UNDEPLOY_USAGE } from './usage';
 
 const SSH_OPTIONS = ['device', 'server', 'identity', 'known-hosts'];
-
-function sshOptions(args: ReturnType<typeof parseArgs>) {
-  const opt = (k: string): string | undefined => args.options.get(k)?.at(-1);
-  return {
-    identity: opt('identity'),
-    knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
-    acceptNewHostKey: args.flags.has('accept-new-host-key'),
-    prompt: terminalPrompt,
-  };
-}
 
 /** `edgecut deploy`: bundle a plan, put both halves on their hosts, start, smoke-test. */
 export async function deployCommand(argv: readonly string[], out: Output): Promise<number> {
@@ -47,7 +37,7 @@ export async function deployCommand(argv: readonly string[], out: Output): Promi
       extensionRoot: packageRoot(),
       signal: controller.signal,
       progress: (m) => out.stderr(`${m}\n`),
-      ...sshOptions(args),
+      ...sshArgs(args),
     });
     if (args.flags.has('json')) out.stdout(`${JSON.stringify({ id: r.id, server: r.serverUrl, strategy, predictedMakespanMs: plan.strategies[strategy].makespanMs, report: r.report }, null, 2)}\n`);
     else out.stdout(`deployed ${r.id}: server ${r.serverUrl}\n${r.report ? deployTable(r.report, plan.strategies[strategy].makespanMs) : ''}`);
@@ -66,7 +56,7 @@ export async function undeployCommand(argv: readonly string[], out: Output): Pro
   const device = args.options.get('device')?.at(-1);
   const server = args.options.get('server')?.at(-1);
   if (!device || !server || args.positional.length) throw new UsageError(`usage: ${UNDEPLOY_USAGE}`);
-  const { stopped } = await undeploy({ device, server, ...sshOptions(args) });
+  const { stopped } = await undeploy({ device, server, ...sshArgs(args) });
   out.stdout(`${stopped ? 'stopped the server; ' : 'no server was running; '}removed EdgeCut's deployment from ${device} and ${server}\n`);
   return 0;
 }

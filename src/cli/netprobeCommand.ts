@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { netprobe } from '../node/netprobe/netprobe';
 import { checkKnown, parseArgs, UsageError } from './args';
 import type { Output } from './output';
-import { terminalPrompt } from './prompt';
+import { sshArgs } from './sshArgs';
 import { NETPROBE_USAGE } from './usage';
 
 export async function netprobeCommand(argv: readonly string[], out: Output): Promise<number> {
@@ -16,12 +16,9 @@ export async function netprobeCommand(argv: readonly string[], out: Output): Pro
     device,
     server,
     serverAddress: opt('server-address'),
-    identity: opt('identity'),
-    knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
-    acceptNewHostKey: args.flags.has('accept-new-host-key'),
+    ...sshArgs(args),
     budgetMs: opt('budget-ms') ? Number(opt('budget-ms')) : undefined,
     port: opt('port') ? Number(opt('port')) : undefined,
-    prompt: terminalPrompt,
     progress: (m) => out.stderr(`${m}\n`),
     log: (l) => out.stderr(`${l}\n`),
   });

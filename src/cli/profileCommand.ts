@@ -9,7 +9,7 @@ import { packageRoot } from '../node/packageRoot';
 import { profileDevice } from '../node/profile/profileDevice';
 import { checkKnown, parseArgs, parseDims, UsageError } from './args';
 import type { Output } from './output';
-import { terminalPrompt } from './prompt';
+import { sshArgs } from './sshArgs';
 import { PROFILE_USAGE } from './usage';
 
 const VALUED = new Set(['host', 'identity', 'known-hosts', 'threads', 'runs', 'warmup', 'min-seconds', 'load', 'dim', 'out', 'from-ort-profile']);
@@ -49,16 +49,13 @@ export async function profileCommand(argv: readonly string[], out: Output): Prom
   try {
     const profile = await profileDevice(loaded, analysis, {
       host,
-      identity: opt('identity'),
-      knownHosts: opt('known-hosts') ? [opt('known-hosts') as string] : undefined,
-      acceptNewHostKey: args.flags.has('accept-new-host-key'),
+      ...sshArgs(args),
       threads: opt('threads') ? num('threads', 0, 1) : undefined,
       runs: num('runs', 20, 1),
       warmup: num('warmup', 3, 0),
       minSeconds,
       loads,
       extensionRoot: packageRoot(),
-      prompt: terminalPrompt,
       progress: (m, f) => out.stderr(`${f === undefined ? '' : `[${Math.round(f * 100)}%] `}${m}\n`),
       signal: abort.signal,
       log: (l) => out.stderr(`${l}\n`),

@@ -15,22 +15,19 @@ import { SshError } from '../node/ssh/sshError';
 import type { PlanSettings, StrategyKey } from '../protocol';
 import type { DeviceRegistry } from './devices';
 import { ModelDocument } from './modelDocument';
-import { VIEW_TYPE, type ModelEditorProvider } from './modelEditorProvider';
+import type { ModelEditorProvider } from './modelEditorProvider';
 import { isCommandOptions } from './planCommand';
 import { planFor } from './planRequest';
 import { pickHost } from './pickHost';
 import { pickModel } from './pickModel';
 import { deploySettings, initialSettings } from './settings';
-import { connectHosts } from './sshPrompts';
+import { connectHosts, sessionOptions, type SshSettings } from './sshPrompts';
 
 /** Options that make "Deploy…" scriptable (tests): no pickers, and a failure rejects. */
-export interface DeployCommandOptions {
+export interface DeployCommandOptions extends SshSettings {
   readonly device?: string;
   readonly server?: string;
   readonly strategy?: StrategyKey;
-  readonly identity?: string;
-  readonly knownHosts?: string;
-  readonly acceptNewHostKey?: boolean;
   /** Default: `edgecut.deploy.serverAddress`, else the server's SSH host name. */
   readonly serverAddress?: string;
   /** Default: `edgecut.deploy.port`. */
@@ -139,7 +136,7 @@ function withProgress(context: vscode.ExtensionContext, t: Target, o: DeployComm
         progress.report({ message });
         log(`deploy: ${message}`);
       };
-      const ssh = { identity: o.identity, knownHosts: o.knownHosts ? [o.knownHosts] : undefined, acceptNewHostKey: o.acceptNewHostKey, log };
+      const ssh = sessionOptions(o, log);
       const passwords = await connectHosts(context.secrets, { server: t.server, device: t.device }, { ...ssh, signal: abort.signal }, report);
       if (!passwords) return undefined;
       const root = context.extensionUri.fsPath;
@@ -185,14 +182,6 @@ async function afterDeploy(context: vscode.ExtensionContext, provider: ModelEdit
   const text = `EdgeCut: ${deployed}: ${measuredVsPredicted(run.makespanMs, run.predictedMakespanMs)}${problems.length ? ` — ${problems.join('; ')}` : ''}`;
   const show = 'Show Timeline';
   const shown = problems.length ? vscode.window.showWarningMessage(text, show) : vscode.window.showInformationMessage(text, show);
-  void shown.then((choice) => choice === show && showTimeline(provider, t.doc.uri, t.settings));
+  void shown.then((choice) => (choice === show ? provider.show(t.doc.uri, t.settings, false) : undefined));
   return { ...result, strategy: t.strategy, predictedMakespanMs };
-}
-
-/** Brings the model's graph forward (opening it with the deployed plan's settings if closed). */
-function showTimeline(provider: ModelEditorProvider, uri: vscode.Uri, settings: PlanSettings): void {
-  const open = provider.sessionFor(uri);
-  if (open) return open.panel.reveal();
-  provider.openWith(uri, settings);
-  void vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
 }

@@ -36,8 +36,19 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     for (const s of this.sessions) if (s.document.uri.toString() === uri.toString()) s.showRun(run, settings);
   }
 
-  openWith(uri: vscode.Uri, settings: PlanSettings): void {
+  /**
+   * Brings the model's graph forward: an open panel is revealed (and re-planned with `settings`
+   * when `replan`), a closed model opens in the graph editor planned with `settings`.
+   */
+  async show(uri: vscode.Uri, settings: PlanSettings, replan: boolean): Promise<void> {
+    const open = this.sessionFor(uri);
+    if (open) {
+      open.panel.reveal();
+      if (replan) open.replan(settings);
+      return;
+    }
     this.pending.set(uri.toString(), settings);
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
   }
 
   async openCustomDocument(uri: vscode.Uri): Promise<ModelDocument> {

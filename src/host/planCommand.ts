@@ -4,7 +4,7 @@ import { PlanError } from '../core/plan/planError';
 import { planJson, type PlanJson } from '../core/plan/planJson';
 import type { PlanSettings } from '../protocol';
 import { ModelDocument } from './modelDocument';
-import { VIEW_TYPE, type ModelEditorProvider } from './modelEditorProvider';
+import type { ModelEditorProvider } from './modelEditorProvider';
 import { planFor } from './planRequest';
 import { initialSettings, planChoices, rememberSettings } from './settings';
 import { pickModel } from './pickModel';
@@ -50,14 +50,7 @@ export async function planOffloadingCommand(
   const settings = await askSettings(last);
   if (!settings) return undefined;
   await rememberSettings(context.workspaceState, settings);
-  const open = provider.sessionFor(target);
-  if (open) {
-    open.panel.reveal();
-    open.replan(settings);
-  } else {
-    provider.openWith(target, settings);
-    await vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
-  }
+  await provider.show(target, settings, true);
   return undefined;
 }
 

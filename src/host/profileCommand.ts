@@ -9,16 +9,13 @@ import { ModelDocument } from './modelDocument';
 import type { ModelEditorProvider } from './modelEditorProvider';
 import { pickHost } from './pickHost';
 import { pickModel } from './pickModel';
-import { withSshPrompts } from './sshPrompts';
+import { sessionOptions, withSshPrompts, type SshSettings } from './sshPrompts';
 
 /** Options that make the command scriptable (tests): no pickers, no trust prompt unless unknown. */
-export interface ProfileCommandOptions {
-  readonly knownHosts?: string;
-  readonly identity?: string;
+export interface ProfileCommandOptions extends SshSettings {
   readonly runs?: number;
   readonly warmup?: number;
   readonly loads?: readonly number[];
-  readonly acceptNewHostKey?: boolean;
 }
 
 /**
@@ -67,16 +64,13 @@ function withProgress(host: string, doc: ModelDocument, context: vscode.Extensio
       const loaded = await loadModelFile(doc.uri.fsPath);
       return profileDevice(loaded, doc.analysis, {
         host,
-        identity: o.identity,
-        knownHosts: o.knownHosts ? [o.knownHosts] : undefined,
-        acceptNewHostKey: o.acceptNewHostKey,
+        ...sessionOptions(o, log),
         password: o.password,
         runs: o.runs ?? 20,
         warmup: o.warmup ?? 3,
         loads: o.loads ?? [0, 1, 2],
         extensionRoot: context.extensionUri.fsPath,
         signal: abort.signal,
-        log,
         progress: (message, fraction) => {
           const pct = fraction === undefined ? last : Math.round(fraction * 100);
           progress.report({ message, increment: pct - last });

@@ -3,6 +3,18 @@ import { SshError } from '../node/ssh/sshError';
 import { SshSession, type SessionOptions } from '../node/ssh/sshSession';
 import { resolveTarget } from '../node/ssh/sshTarget';
 
+/** SSH settings a command may be given (tests script them; users get the defaults). */
+export interface SshSettings {
+  readonly identity?: string;
+  readonly knownHosts?: string;
+  readonly acceptNewHostKey?: boolean;
+}
+
+/** Session options from SSH settings: one known_hosts file when given, and the output log. */
+export function sessionOptions(o: SshSettings, log: (line: string) => void) {
+  return { identity: o.identity, knownHosts: o.knownHosts ? [o.knownHosts] : undefined, acceptNewHostKey: o.acceptNewHostKey, log };
+}
+
 /** What one attempt may use: a new host key only once the user trusted it, and a password. */
 export interface SshCredentials {
   readonly acceptNewHostKey: boolean;

@@ -5,15 +5,12 @@ import { LAST_DEPLOYMENT, type LastDeployment } from './deployCommand';
 import type { DeviceRegistry } from './devices';
 import { isCommandOptions } from './planCommand';
 import { pickHost } from './pickHost';
-import { connectHosts } from './sshPrompts';
+import { connectHosts, sessionOptions, type SshSettings } from './sshPrompts';
 
 /** Options that make "Stop Deployment" scriptable (tests): no pickers, no confirmation; a failure rejects. */
-export interface StopDeploymentOptions {
+export interface StopDeploymentOptions extends SshSettings {
   readonly device?: string;
   readonly server?: string;
-  readonly identity?: string;
-  readonly knownHosts?: string;
-  readonly acceptNewHostKey?: boolean;
 }
 
 /**
@@ -36,7 +33,7 @@ export async function stopDeploymentCommand(context: vscode.ExtensionContext, re
   }
   try {
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `EdgeCut: stopping the deployment on ${device} · ${server}` }, async (progress) => {
-      const ssh = { identity: o.identity, knownHosts: o.knownHosts ? [o.knownHosts] : undefined, acceptNewHostKey: o.acceptNewHostKey, log };
+      const ssh = sessionOptions(o, log);
       const passwords = await connectHosts(context.secrets, { server, device }, ssh, (message) => progress.report({ message }));
       return passwords && undeploy({ device, server, passwords, ...ssh });
     });

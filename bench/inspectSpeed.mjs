@@ -7,7 +7,7 @@ import { medianEach, medianMs, runOnce } from './lib/timing.mjs';
 
 export const title = 'Inspect speed (Step 1)';
 
-const SMALL_RUNS = 11;
+const SMALL_RUNS = 21;
 const LARGE_RUNS = 5;
 const STARTUP_RUNS = 11;
 const CAT_TARGET = 1.5;

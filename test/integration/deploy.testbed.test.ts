@@ -165,4 +165,16 @@ describe('JPS against PO on a fast link (testbed)', function () {
     requireOrSkip(this, gain > 0.15, 'a plan that predicts JPS more than 15 % ahead of PO', 'this fast-link scenario should give one (≈40 %): check the device and server profiles');
     assert.ok(jps.report.makespanMs < po.report.makespanMs, `JPS ${jps.report.makespanMs} vs PO ${po.report.makespanMs}`);
   });
+
+  // The two baselines deploy too (the plan view compares all four, and a user may pick either):
+  // CO sends every input to the server's whole model, LO runs every job on the device.
+  for (const [strategy, kind] of [['CO', 'remote'], ['LO', 'local']] as const) {
+    it(`deploys ${strategy}: every job ${kind === 'local' ? 'on the device' : 'on the server'}, outputs equal to the whole model's`, async () => {
+      const d = await deployChecked(deployArgsFor(tb, work, squeezenet), strategy);
+      runs[strategy] = d;
+      assert.deepEqual([...new Set(d.report.jobs.map((j) => j.planned))], [kind]);
+      const staged = d.report.jobs.filter((j) => (kind === 'local' ? j.device && !j.uplink && !j.server : !j.device && j.uplink && j.server && j.downlink));
+      assert.equal(staged.length, 10, `every ${strategy} job used exactly its stages`);
+    });
+  }
 });

@@ -214,13 +214,7 @@ async function writeCpuCap(cgroup: string, fraction: number | undefined): Promis
 }
 
 /** Two proxies: on the device for the server's sshd and `delayedPorts`, on the server for the
- *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0).
- *  They run SCHED_FIFO: a link's delay does not wait for a busy server or device to yield the
- *  CPU (at normal priority a result waited behind the server's next inference, adding 3 ms to a
- *  2 ms one-way delay on the fast link). The kernel's RT throttling still leaves others 5 %. */
-/** SCHED_FIFO priority of the delay proxies: above every normal task, far below the kernel's own. */
-const PROXY_PRIORITY = 10;
-
+ *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0). */
 async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Promise<ChildProcess[]> {
   const script = path.join(__dirname, 'delayProxy.ts');
   const tsx = require.resolve('tsx/cjs');
@@ -230,7 +224,7 @@ async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Pr
     [l.nsServer, a.deviceSeenFromServer, a.deviceServer.device, '22'],
   ];
   return Promise.all(specs.map(async ([ns, listen, target, ports]) => {
-    const child = spawn('ip', ['netns', 'exec', ns, 'chrt', '--fifo', String(PROXY_PRIORITY), process.execPath, '-r', tsx, script,
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-r', tsx, script,
       '--listen', listen, '--target', target, '--ports', ports, '--delay-ms', oneWay], { stdio: ['ignore', 'pipe', 'pipe'] });
     await waitForLines(child, /^ready$/gm, 1, `delay proxy in ${ns}`);
     return child;

@@ -214,7 +214,13 @@ async function writeCpuCap(cgroup: string, fraction: number | undefined): Promis
 }
 
 /** Two proxies: on the device for the server's sshd and `delayedPorts`, on the server for the
- *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0). */
+ *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0).
+ *  They run at a raised CFS weight: a link's delay should not wait long for a busy server or
+ *  device to yield the CPU. Not SCHED_FIFO: two real-time proxies were once seen busy at 93 %
+ *  CPU each with almost no syscalls, leaving the VM's other tasks the kernel's 5 % (profiles ran
+ *  5–15× slower, an agent missed its heartbeat). */
+const PROXY_NICE = -10;
+
 async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Promise<ChildProcess[]> {
   const script = path.join(__dirname, 'delayProxy.ts');
   const tsx = require.resolve('tsx/cjs');
@@ -224,7 +230,7 @@ async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Pr
     [l.nsServer, a.deviceSeenFromServer, a.deviceServer.device, '22'],
   ];
   return Promise.all(specs.map(async ([ns, listen, target, ports]) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-r', tsx, script,
+    const child = spawn('ip', ['netns', 'exec', ns, 'nice', '-n', String(PROXY_NICE), process.execPath, '-r', tsx, script,
       '--listen', listen, '--target', target, '--ports', ports, '--delay-ms', oneWay], { stdio: ['ignore', 'pipe', 'pipe'] });
     await waitForLines(child, /^ready$/gm, 1, `delay proxy in ${ns}`);
     return child;

@@ -168,12 +168,14 @@ export async function runDeployScenario({ page, tb, model, checks, needs = [] })
     await waitForQuickPick(page, /Add a device/);
     const devices = (await quickInputState(page)).items;
     assert(devices[0]?.startsWith(device), `the last deployment's device is not offered first: ${JSON.stringify(devices)}`);
-    await page.keyboard.press('Enter');
+    // Typed, not a bare Enter: a keypress sent as the rows paint can land before the quick
+    // input holds the focus (CI lost one that way); filling the box focuses it first.
+    await chooseQuickPickRow(page, device);
     await waitForQuickInputTitle(page, /Stop Deployment \(2\/2\)/);
     await waitForQuickPick(page, /Add a device/);
     const servers = (await quickInputState(page)).items;
     assert(servers[0]?.startsWith(SSH_CONFIG_SERVER), `the last deployment's server is not offered first: ${JSON.stringify(servers)}`);
-    await page.keyboard.press('Enter');
+    await chooseQuickPickRow(page, SSH_CONFIG_SERVER);
     const dialog = page.locator('.monaco-dialog-box').first();
     await dialog.waitFor({ state: 'visible', timeout: 10000 });
     const detail = (await dialog.locator('.dialog-message-detail').innerText()).replace(/\s+/g, ' ').trim();

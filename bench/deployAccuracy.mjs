@@ -2,6 +2,7 @@
 // against the flow-shop schedule of the stage times it measured.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { signedPct } from './lib/format.mjs';
 import { sharedModelsDir } from './lib/models.mjs';
 
 export const title = 'Deployed runs against the plan (Step 5)';
@@ -13,7 +14,6 @@ const LINKS = [
 
 export async function benchmark({ repoRoot, log }) {
   const model = path.join(sharedModelsDir(repoRoot), 'squeezenet1_1.onnx');
-  const pct = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const parts = [`## ${title}`, ''];
   parts.push('Squeezenet, 10 jobs, on the testbed (device: a namespace with a 1-CPU quota; server: a namespace on the same 2-core VM). Each round profiles both hosts (`--runs 30`) and the link, plans, then deploys JPS and PO with `edgecut deploy`; "measured" is the median makespan of the smoke test\'s timed 10-job runs (at least five, for at least 2 s, after 1 s of unreported warm-up runs; the runs column gives their count and range).', '');
@@ -30,7 +30,7 @@ export async function benchmark({ repoRoot, log }) {
     parts.push(`### ${link.name}: ${link.up}/${link.down} Mbit/s, ${link.delay} ms RTT`, '');
     parts.push(`**Within ±15 % of the prediction: ${within}/${errors.length} runs; mean absolute error ${mean(errors).toFixed(1)} %.** Predicted JPS gain over PO ${gains.map((g) => `${g.toFixed(0)} %`).join(', ')}; measured JPS faster than PO in ${jpsWins}/${pairs.length} rounds.`, '');
     parts.push('| round | strategy | predicted ms | measured ms | error | timed runs: n, min–max ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|');
-    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${pct(r.errorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${pct(r.overheadPct)}) |`);
+    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${signedPct(r.errorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${signedPct(r.overheadPct)}) |`);
     parts.push('');
     parts.push('Where the time goes: per stage, the mean time per job that used it, predicted by the plan → measured in the median run (jobs in brackets).', '');
     parts.push('| round | strategy | device ms | uplink ms | server ms | downlink ms |', '|--:|---|---|---|---|---|');

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { signedPct } from './lib/format.mjs';
 import { sharedModelsDir } from './lib/models.mjs';
 
 export const title = 'Device measurement and prediction (Step 4)';
@@ -26,13 +27,12 @@ export async function benchmark({ repoRoot, log }) {
     const p = m.profiles.find((x) => x.model === model);
     return (p?.wholeMs ?? []).map((x, i) => (i === p.round ? `**${x.toFixed(1)}**` : x.toFixed(1))).join(' / ');
   };
-  const pct = (e) => `${e >= 0 ? '+' : ''}${e.toFixed(1)}%`;
   const med = m.byMedians;
   const medWithin = med.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
-  const lomoRows = acc.lomo.map((r, i) => `| ${r.model} | ${roundsOf(r.model)} | ${r.measured.toFixed(1)} | ${r.layerSum.toFixed(1)} | ${r.predicted.toFixed(1)} | ${pct(r.errorPct)} | ${med.lomo[i].measured.toFixed(1)} → ${med.lomo[i].predicted.toFixed(1)} (${pct(med.lomo[i].errorPct)}) |`);
+  const lomoRows = acc.lomo.map((r, i) => `| ${r.model} | ${roundsOf(r.model)} | ${r.measured.toFixed(1)} | ${r.layerSum.toFixed(1)} | ${r.predicted.toFixed(1)} | ${signedPct(r.errorPct)} | ${med.lomo[i].measured.toFixed(1)} → ${med.lomo[i].predicted.toFixed(1)} (${signedPct(med.lomo[i].errorPct)}) |`);
   const grid = m.withGrid;
   const gridWithin = grid.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
-  const gridRows = grid.lomo.map((r, i) => `| ${r.model} | ${r.measured.toFixed(1)} | ${acc.lomo[i].predicted.toFixed(1)} (${acc.lomo[i].errorPct >= 0 ? '+' : ''}${acc.lomo[i].errorPct.toFixed(1)}%) | ${r.predicted.toFixed(1)} (${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%) |`);
+  const gridRows = grid.lomo.map((r, i) => `| ${r.model} | ${r.measured.toFixed(1)} | ${acc.lomo[i].predicted.toFixed(1)} (${signedPct(acc.lomo[i].errorPct)}) | ${r.predicted.toFixed(1)} (${signedPct(r.errorPct)}) |`);
   const gridClassRows = grid.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.r2Loaded.toFixed(3)} |`);
   const timeRows = m.profiles.map((p) => `| ${p.model} | ${p.profile.layerCount} | ${p.seconds.toFixed(1)} |`);
   const netErr = (x, y) => `${(100 * (x - y) / y).toFixed(1)}%`;

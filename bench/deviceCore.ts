@@ -65,9 +65,9 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
   try {
     // Rounds over all models: the testbed's speed drifts over minutes (a shared VM host), so one
     // profile per model would measure the drift as much as the model.
-    const rounds: { model: string; profile: DeviceProfileJson; seconds: number }[][] = [];
+    const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const profiles: { model: string; profile: DeviceProfileJson; seconds: number }[] = [];
+      const profiles: Round[number][] = [];
       for (const m of models) {
         const out = path.join(work, `${path.basename(m.file)}.${round}.profile.json`);
         const t0 = Date.now();

@@ -213,14 +213,16 @@ async function writeCpuCap(cgroup: string, fraction: number | undefined): Promis
   if (capped) await writeFile(path.join(cgroup, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(fraction * period))));
 }
 
-/** Two proxies: on the device for the server's sshd and `delayedPorts`, on the server for the
- *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0).
- *  They run at a raised CFS weight: a link's delay should not wait long for a busy server or
- *  device to yield the CPU. Not SCHED_FIFO: two real-time proxies were once seen busy at 93 %
- *  CPU each with almost no syscalls, leaving the VM's other tasks the kernel's 5 % (profiles ran
- *  5–15× slower, an agent missed its heartbeat). */
+/**
+ * The delay proxies' nice value: a raised CFS weight, so a link's delay does not wait long for a
+ * busy server or device to yield the CPU. Not SCHED_FIFO: two real-time proxies were once seen
+ * busy at 93 % CPU each with almost no syscalls, leaving the VM's other tasks the kernel's 5 %
+ * (profiles ran 5–15× slower, an agent missed its heartbeat).
+ */
 const PROXY_NICE = -10;
 
+/** Two proxies: on the device for the server's sshd and `delayedPorts`, on the server for the
+ *  device's sshd (only: more would take ports a server app may want to bind on 0.0.0.0). */
 async function startProxies(l: Layout, a: Addressing, o: Testbed['options']): Promise<ChildProcess[]> {
   const script = path.join(__dirname, 'delayProxy.ts');
   const tsx = require.resolve('tsx/cjs');

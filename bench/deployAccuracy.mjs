@@ -17,6 +17,7 @@ export async function benchmark({ repoRoot, log }) {
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const parts = [`## ${title}`, ''];
   parts.push('Squeezenet, 10 jobs, on the testbed (device: a namespace with a 1-CPU quota; server: a namespace on the same 2-core VM). Each round profiles both hosts (`--runs 30`) and the link, plans, then deploys JPS and PO with `edgecut deploy`; "measured" is the median makespan of the smoke test\'s timed 10-job runs (at least five, for at least 2 s, after 1 s of unreported warm-up runs; the runs column gives their count and range).', '');
+  parts.push('"speed check": the warm-up runs\' second half times device and server compute against the profiles (1.22 = 22 % slower than profiled); "at that speed" is the plan\'s schedule re-timed with those two factors, the links as planned (`src/core/deploy/stageSpeed.ts`). This VM\'s host changes speed in steps of up to ~28 % that last minutes, with nothing running in the guest; the speed check tells that drift apart from the plan\'s own error.', '');
   parts.push('"flow shop" replays the *measured* stage durations of the median run through the permutation flow shop in the order the jobs ran; "runtime overhead" is measured − flow shop: the waits the runtime adds beyond the schedule (stage-time prediction errors cancel out of it).', '');
   for (const link of LINKS) {
     log(`deploying squeezenet ×10 on the testbed (${link.name}), ${link.rounds} rounds`);
@@ -24,13 +25,16 @@ export async function benchmark({ repoRoot, log }) {
     if (m.skipped) return `## ${title}\n\nNot measured on this run: ${m.skipped} (the testbed needs root; CI runs it).`;
     const errors = m.rounds.map((r) => Math.abs(r.errorPct));
     const within = errors.filter((e) => e <= 15).length;
+    const retimedErrors = m.rounds.map((r) => Math.abs(r.retimedErrorPct));
+    const retimedWithin = retimedErrors.filter((e) => e <= 15).length;
     const pairs = [...new Set(m.rounds.map((r) => r.round))].map((k) => m.rounds.filter((r) => r.round === k));
     const jpsWins = pairs.filter((p) => (p.find((r) => r.strategy === 'JPS')?.measuredMs ?? Infinity) < (p.find((r) => r.strategy === 'PO')?.measuredMs ?? 0)).length;
     const gains = pairs.map((p) => 100 * (1 - (p.find((r) => r.strategy === 'JPS')?.predictedMs ?? 0) / (p.find((r) => r.strategy === 'PO')?.predictedMs ?? 1)));
     parts.push(`### ${link.name}: ${link.up}/${link.down} Mbit/s, ${link.delay} ms RTT`, '');
-    parts.push(`**Within ±15 % of the prediction: ${within}/${errors.length} runs; mean absolute error ${mean(errors).toFixed(1)} %.** Predicted JPS gain over PO ${gains.map((g) => `${g.toFixed(0)} %`).join(', ')}; measured JPS faster than PO in ${jpsWins}/${pairs.length} rounds.`, '');
-    parts.push('| round | strategy | predicted ms | measured ms | error | timed runs: n, min–max ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|');
-    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${signedPct(r.errorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${signedPct(r.overheadPct)}) |`);
+    parts.push(`**Within ±15 % of the prediction: ${within}/${errors.length} runs; mean absolute error ${mean(errors).toFixed(1)} %.** Predicted JPS gain over PO ${gains.map((g) => `${g.toFixed(0)} %`).join(', ')}; measured JPS faster than PO in ${jpsWins}/${pairs.length} rounds. Against the plan re-timed at the speeds measured before each run: ${retimedWithin}/${retimedErrors.length} within ±15 %, mean absolute error ${mean(retimedErrors).toFixed(1)} %.`, '');
+    const factor = (f) => (f === undefined || f === null ? '—' : f.toFixed(2));
+    parts.push('| round | strategy | predicted ms | measured ms | error | speed check: device, server | at that speed ms | error | timed runs: n, min–max ms | flow shop ms | runtime overhead ms |', '|--:|---|--:|--:|--:|---|--:|--:|---|--:|--:|');
+    for (const r of m.rounds) parts.push(`| ${r.round} | ${r.strategy} | ${r.predictedMs.toFixed(1)} | ${r.measuredMs.toFixed(1)} | ${signedPct(r.errorPct)} | ${factor(r.speed.device)}, ${factor(r.speed.server)} | ${r.retimedMs.toFixed(1)} | ${signedPct(r.retimedErrorPct)} | ${r.makespansMs.length}, ${Math.min(...r.makespansMs).toFixed(0)}–${Math.max(...r.makespansMs).toFixed(0)} | ${r.flowShopMs.toFixed(1)} | ${r.overheadMs.toFixed(1)} (${signedPct(r.overheadPct)}) |`);
     parts.push('');
     parts.push('Where the time goes: per stage, the mean time per job that used it, predicted by the plan → measured in the median run (jobs in brackets).', '');
     parts.push('| round | strategy | device ms | uplink ms | server ms | downlink ms |', '|--:|---|---|---|---|---|');

@@ -26,6 +26,10 @@ export interface DeployRound {
   readonly flowShopMs: number;
   readonly overheadMs: number;
   readonly overheadPct: number;
+  /** The speed check: device and server compute measured ÷ profiled in the warm-up, and the plan re-timed at those speeds. */
+  readonly speed: { readonly device?: number; readonly server?: number };
+  readonly retimedMs: number;
+  readonly retimedErrorPct: number;
   /** Per stage, the mean time per job that used it: predicted by the plan, measured in the median run. */
   readonly stages: Readonly<Record<Stage, { predictedMs: number; measuredMs: number; jobs: number }>>;
 }
@@ -74,8 +78,11 @@ export async function measure(model: string, rounds: number, jobs: number, shapi
         const errorPct = (100 * (d.report.makespanMs - d.predictedMakespanMs)) / d.predictedMakespanMs;
         const planned = (JSON.parse(plan) as PlanJson).strategies[strategy as 'JPS' | 'PO'].schedule;
         const stages = stageTimes(planned, planned.map((p) => d.report.jobs.find((j) => j.job === p.job) ?? {}));
-        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct, stages });
-        log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
+        const retimedMs = d.report.retimed?.makespanMs ?? NaN;
+        const retimedErrorPct = (100 * (d.report.makespanMs - retimedMs)) / retimedMs;
+        const speed = { device: d.report.retimed?.speed.device, server: d.report.retimed?.speed.server };
+        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct, speed, retimedMs, retimedErrorPct, stages });
+        log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), at the measured speeds ${retimedMs.toFixed(1)} ms (${retimedErrorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
       }
     }
     await cli('undeploy', ...hosts);

@@ -110,6 +110,8 @@ export interface MeasuredRun {
   readonly predictedMakespanMs: number | null;
   /** What went differently from the plan (server failures, missing results). */
   readonly notes: readonly string[];
+  /** The warm-up's speed check: drift since profiling, and the plan's makespan at those speeds. */
+  readonly speedCheck?: { readonly summary: string; readonly makespanMs: number };
 }
 
 // ---- host → webview

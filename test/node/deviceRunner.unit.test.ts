@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +9,8 @@ import type { PlanJson } from '../../src/core/plan/planJson';
 import { writeBundle } from '../../src/node/bundle/writeBundle';
 import { BundleSessions } from '../../src/node/runtime/bundleSessions';
 import { relativeDifference, runJobs, syntheticFeeds } from '../../src/node/runtime/deviceRunner';
+import { retimedMakespan } from '../../src/core/deploy/stageSpeed';
+import type { SmokeTest } from '../../src/core/deploy/runReport';
 import { startModelServer, type RunningServer } from '../../src/node/serve/modelServer';
 import { REPO_ROOT, requireOrSkip, sharedModelsDir } from '../helpers/paths';
 
@@ -134,5 +136,19 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     const report = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { jobs: unknown[]; verified: { maxRelativeDifference: number } };
     assert.equal(report.jobs.length, 3);
     assert.ok(report.verified.maxRelativeDifference <= 1e-5);
+  });
+
+  it('re-times a real plan: at the profiled speeds it is the plan, and the runner reports its warm-up speeds', async () => {
+    assert.ok(Math.abs(retimedMakespan(manifest, { device: 1, server: 1, runs: 0 }).makespanMs - manifest.predicted.makespanMs) < 1e-6, 'the bundle\'s schedule replays to the plan\'s makespan');
+    server = await startModelServer({ dir: path.join(dir, 'b', 'server'), port: 0, optimization: 'disabled' });
+    const env = { ...process.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules'), ORT_DISABLE_TELEMETRY: '1' };
+    const args = [path.join(dir, 'b', 'device', 'runner.js'), '--server', `127.0.0.1:${server.port}`, '--repeat', '2', '--min-seconds', '0'];
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, args, { env, encoding: 'utf8' }, (e, stdout) => (e ? reject(e) : resolve(stdout))));
+    const report = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as SmokeTest;
+    const r = report.retimed;
+    assert.ok(r && r.speed.runs >= 1, `the warm-up's second half measured the speeds: ${JSON.stringify(r)}`);
+    // Host-speed numbers, not a timing target: each must be a real ratio of a real measurement.
+    for (const f of [r.speed.device, r.speed.server]) assert.ok(f !== undefined && f > 0.05 && f < 20, `speed factor ${f}`);
+    assert.ok(Math.abs(r.makespanMs - retimedMakespan(manifest, r.speed).makespanMs) < 1e-6);
   });
 });

@@ -1,5 +1,6 @@
 import { fmtDeviation, table } from '../format';
 import type { SmokeTest, Span } from './runReport';
+import { speedCheckLine } from './stageSpeed';
 
 const span = (s: Span): string => (s ? `${s[0].toFixed(1)}–${s[1].toFixed(1)}` : '—');
 
@@ -10,8 +11,10 @@ export function deployTable(r: SmokeTest, predictedMakespanMs: number): string {
   const lines = [
     table(['job', 'ran', 'device ms', 'uplink ms', 'server ms', 'downlink ms', 'done ms'], rows, [true, false, true, true, true, true, true]),
     `makespan: measured ${r.makespanMs.toFixed(1)} ms${r.makespansMs && r.makespansMs.length > 1 ? ` (median of ${r.makespansMs.map((m) => m.toFixed(1)).join(', ')})` : ''}, predicted ${predictedMakespanMs.toFixed(1)} ms${err}`,
+    ...(r.retimed ? [speedCheckLine(r.makespanMs, r.retimed)] : []),
     ...(r.verified ? [`outputs: ${r.verified.jobs} job(s) checked against the whole model, largest relative difference ${r.verified.maxRelativeDifference.toExponential(1)}`] : []),
     ...r.notes,
   ];
   return `${lines.join('\n')}\n`;
 }
+

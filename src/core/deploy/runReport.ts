@@ -1,4 +1,5 @@
 import type { JobKind } from '../bundle/manifest';
+import type { Retimed } from './stageSpeed';
 
 /** [start, end] in ms from the start of a run, or null where the job skipped the stage. */
 export type Span = readonly [number, number] | null;
@@ -32,9 +33,13 @@ export interface RunReport {
   readonly notes: readonly string[];
 }
 
-/** A deployment's smoke test: the median run of several, all their makespans, and the output check. */
+/**
+ * A deployment's smoke test: the median run of several, all their makespans, the output check, and
+ * the plan re-timed at the compute speeds its warm-up runs measured.
+ */
 export type SmokeTest = RunReport & {
   readonly makespansMs?: readonly number[];
+  readonly retimed?: Retimed;
   readonly verified?: { readonly jobs: number; readonly maxRelativeDifference: number };
 };
 

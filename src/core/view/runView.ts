@@ -1,9 +1,11 @@
 import type { JobRecord, RunReport, Span } from '../deploy/runReport';
+import { speedSummary, type Retimed } from '../deploy/stageSpeed';
 import { fmtDeviation, fmtMs } from '../format';
 import type { MeasuredRun, StageSpan, StrategyKey } from '../../protocol';
 
 /** What the timeline needs of a run report. */
 export type RunReportJobs = Pick<RunReport, 'makespanMs' | 'predictedMakespanMs' | 'notes'> & {
+  readonly retimed?: Retimed;
   readonly jobs: readonly Pick<JobRecord, 'ran' | 'device' | 'uplink' | 'server' | 'downlink' | 'fallbackReason'>[];
 };
 
@@ -27,6 +29,7 @@ export function runView(id: string, strategy: StrategyKey, report: RunReportJobs
     makespanMs: report.makespanMs,
     predictedMakespanMs: Number.isFinite(report.predictedMakespanMs) ? report.predictedMakespanMs : null,
     notes: report.notes,
+    ...(report.retimed ? { speedCheck: { summary: speedSummary(report.retimed.speed), makespanMs: report.retimed.makespanMs } } : {}),
   };
 }
 

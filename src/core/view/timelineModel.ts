@@ -78,7 +78,8 @@ export function timelineModel(plan: PlanView, which: StrategyKey, run: MeasuredR
   }
   const fallbacks = shown?.jobs.filter((j) => j.fallback !== undefined).length ?? 0;
   const fellBack = fallbacks ? ` · ${fallbacks} fell back to the device` : '';
-  const comparison = shown ? measuredVsPredicted(shown.makespanMs, shown.predictedMakespanMs) : '';
+  const drift = shown?.speedCheck?.summary ? ` · ${shown.speedCheck.summary}: ${fmtMs(shown.speedCheck.makespanMs)} ms predicted at that speed` : '';
+  const comparison = shown ? `${measuredVsPredicted(shown.makespanMs, shown.predictedMakespanMs)}${drift}` : '';
   return {
     width,
     height: STAGES.length * LANE_HEIGHT + 24,

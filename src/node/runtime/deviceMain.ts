@@ -5,6 +5,7 @@ import type { BundleManifest } from '../../core/bundle/manifest';
 import type { RunReport } from '../../core/deploy/runReport';
 import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
 import { keepTiming } from '../../core/profiles/timingWindow';
+import { retimedMakespan, stageSpeed } from '../../core/deploy/stageSpeed';
 import { optionOf } from './argv';
 import { BundleSessions } from './bundleSessions';
 
@@ -55,7 +56,18 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
   const repeat = Math.max(1, Number(arg('repeat') ?? 1));
   const minMs = 1000 * Math.max(0, Number(arg('min-seconds') ?? 0));
   const started = Date.now();
-  if (repeat > 1) do await once(); while (Date.now() - started < WARM_UP_MS);
+  // The warm-up's second half also measures how fast device and server compute right now, so the
+  // report can tell drift since profiling apart from the plan's error (core/deploy/stageSpeed).
+  const warm: RunReport[] = [];
+  if (repeat > 1) {
+    let first = true;
+    do {
+      const from = Date.now();
+      const run = await once();
+      if (!first && from - started >= WARM_UP_MS / 2) warm.push(run.report);
+      first = false;
+    } while (Date.now() - started < WARM_UP_MS || warm.length === 0);
+  }
   const reports: RunReport[] = [];
   const timedFrom = Date.now();
   let last: Awaited<ReturnType<typeof once>> | undefined;
@@ -79,7 +91,8 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
     }
     verified = { jobs: report.jobs.length, maxRelativeDifference: worst };
   }
-  const doc = JSON.stringify({ ...report, makespansMs, verified });
+  const retimed = warm.length ? retimedMakespan(manifest, stageSpeed(manifest, warm), report.jobs.length) : undefined;
+  const doc = JSON.stringify({ ...report, makespansMs, verified, ...(retimed ? { retimed } : {}) });
   const file = arg('report');
   if (file) writeFileSync(file, doc);
   process.stdout.write(`${doc}\n`);

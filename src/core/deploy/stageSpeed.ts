@@ -1,0 +1,93 @@
+import type { BundleManifest } from '../bundle/manifest';
+import { simulate, type StageTimes } from '../plan/flowShop';
+import type { ScheduleEntryJson } from '../plan/planJson';
+import { fmtDeviation } from '../format';
+import type { JobRecord, Span } from './runReport';
+
+/**
+ * How fast the two computers run now against their profiles: measured ÷ predicted compute time,
+ * summed over the jobs that used each (1.27 = 27 % slower than profiled). Undefined where no job
+ * used the stage.
+ */
+export interface StageSpeed {
+  readonly device?: number;
+  readonly server?: number;
+  /** How many runs the factors come from. */
+  readonly runs: number;
+}
+
+/** The plan's makespan with its compute stages re-timed at the speeds measured just before the run. */
+export interface Retimed {
+  readonly speed: StageSpeed;
+  readonly makespanMs: number;
+}
+
+const duration = (s: Span | undefined): number => (s ? Math.max(0, s[1] - s[0]) : 0);
+
+/** The planned stage durations of a bundle's jobs, in the order the device starts them. */
+function plannedTimes(m: BundleManifest): StageTimes[] {
+  const byJob = new Map<number, ScheduleEntryJson>(m.predicted.schedule.map((s) => [s.job, s]));
+  return m.jobs.map((j) => {
+    const s = byJob.get(j.job);
+    return s ? [duration(s.device), duration(s.uplink), duration(s.server), duration(s.downlink)] : [0, 0, 0, 0];
+  });
+}
+
+/**
+ * The device's and the server's speed against the plan, from runs of the bundle's jobs (job i of
+ * a run is the bundle's job i mod n). Fallbacks are left out: they ran something the plan did not.
+ * Only compute is compared; the links are what netprobe measured and are not re-timed.
+ */
+export function stageSpeed(m: BundleManifest, runs: readonly { readonly jobs: readonly JobRecord[] }[]): StageSpeed {
+  const planned = plannedTimes(m);
+  const sums = { device: { measured: 0, planned: 0 }, server: { measured: 0, planned: 0 } };
+  const add = (sum: { measured: number; planned: number }, measured: Span, planned: number): void => {
+    if (!measured || planned <= 0) return;
+    sum.measured += duration(measured);
+    sum.planned += planned;
+  };
+  for (const run of runs) {
+    for (const j of run.jobs) {
+      const p = planned[j.job % planned.length];
+      if (!p || j.ran === 'fallback') continue;
+      add(sums.device, j.device, p[0]);
+      add(sums.server, j.server, p[2]);
+    }
+  }
+  const factor = (sum: { measured: number; planned: number }): number | undefined => (sum.planned > 0 ? sum.measured / sum.planned : undefined);
+  const device = factor(sums.device);
+  const server = factor(sums.server);
+  return { ...(device === undefined ? {} : { device }), ...(server === undefined ? {} : { server }), runs: runs.length };
+}
+
+/**
+ * What the plan predicts at the speeds measured now: each job's device and server stages scaled
+ * by their factors, the links as planned, replayed through the permutation flow shop (JPS's model,
+ * Duan & Wu, ICPP'21) in the planned order. A host whose speed changed since it was profiled (a
+ * throttled Pi, a busy VM) moves every compute stage together; this separates that drift from the
+ * plan's own error.
+ */
+export function retimedMakespan(m: BundleManifest, speed: StageSpeed, jobs = m.jobs.length): Retimed {
+  const planned = plannedTimes(m);
+  const times: StageTimes[] = Array.from({ length: jobs }, (_, i) => {
+    const [d, up, s, down] = planned[i % planned.length] as StageTimes;
+    return [d * (speed.device ?? 1), up, s * (speed.server ?? 1), down];
+  });
+  return { speed, makespanMs: simulate(times.map((_, i) => i), times).makespan };
+}
+
+/** "device 27 % slower than profiled, server 3 % faster" (empty when neither stage ran). */
+export function speedSummary(speed: StageSpeed): string {
+  const one = (name: string, f: number | undefined): string[] => {
+    if (f === undefined) return [];
+    const pct = Math.round(100 * (f - 1));
+    return [pct === 0 ? `${name} as profiled` : `${name} ${Math.abs(pct)} % ${pct > 0 ? 'slower' : 'faster'} than profiled`];
+  };
+  return [...one('device', speed.device), ...one('server', speed.server)].join(', ');
+}
+
+/** The speed check as the CLI table and the timeline show it: drift since profiling, and the plan at today's speeds. */
+export function speedCheckLine(measuredMs: number, r: Retimed): string {
+  const speeds = speedSummary(r.speed) || 'no compute stage ran';
+  return `speed check (${r.speed.runs} warm-up run(s)): ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;
+}

@@ -2,12 +2,12 @@ import type { BundleManifest } from '../bundle/manifest';
 import { simulate, type StageTimes } from '../plan/flowShop';
 import type { ScheduleEntryJson } from '../plan/planJson';
 import { fmtDeviation } from '../format';
+import { median } from '../profiles/ortProfile';
 import type { JobRecord, Span } from './runReport';
 
 /**
- * How fast the two computers run now against their profiles: measured ÷ predicted compute time,
- * summed over the jobs that used each (1.27 = 27 % slower than profiled). Undefined where no job
- * used the stage.
+ * How fast the two computers run now against their profiles: measured ÷ predicted compute time
+ * (1.27 = 27 % slower than profiled). Undefined where no job used the stage.
  */
 export interface StageSpeed {
   readonly device?: number;
@@ -35,28 +35,27 @@ function plannedTimes(m: BundleManifest): StageTimes[] {
 
 /**
  * The device's and the server's speed against the plan, from runs of the bundle's jobs (job i of
- * a run is the bundle's job i mod n). Fallbacks are left out: they ran something the plan did not.
- * Only compute is compared; the links are what netprobe measured and are not re-timed.
+ * a run is the bundle's job i mod n): the median over jobs of measured ÷ planned compute time, so
+ * one slow run (a collection pause, a late first input) does not move it. Fallbacks are left out:
+ * they ran something the plan did not. Only compute is compared; the links are what netprobe
+ * measured and are not re-timed.
  */
 export function stageSpeed(m: BundleManifest, runs: readonly { readonly jobs: readonly JobRecord[] }[]): StageSpeed {
   const planned = plannedTimes(m);
-  const sums = { device: { measured: 0, planned: 0 }, server: { measured: 0, planned: 0 } };
-  const add = (sum: { measured: number; planned: number }, measured: Span, planned: number): void => {
-    if (!measured || planned <= 0) return;
-    sum.measured += duration(measured);
-    sum.planned += planned;
+  const ratios = { device: [] as number[], server: [] as number[] };
+  const add = (into: number[], measured: Span, plannedMs: number): void => {
+    if (measured && plannedMs > 0) into.push(duration(measured) / plannedMs);
   };
   for (const run of runs) {
     for (const j of run.jobs) {
       const p = planned[j.job % planned.length];
       if (!p || j.ran === 'fallback') continue;
-      add(sums.device, j.device, p[0]);
-      add(sums.server, j.server, p[2]);
+      add(ratios.device, j.device, p[0]);
+      add(ratios.server, j.server, p[2]);
     }
   }
-  const factor = (sum: { measured: number; planned: number }): number | undefined => (sum.planned > 0 ? sum.measured / sum.planned : undefined);
-  const device = factor(sums.device);
-  const server = factor(sums.server);
+  const device = ratios.device.length ? median(ratios.device) : undefined;
+  const server = ratios.server.length ? median(ratios.server) : undefined;
   return { ...(device === undefined ? {} : { device }), ...(server === undefined ? {} : { server }), runs: runs.length };
 }
 

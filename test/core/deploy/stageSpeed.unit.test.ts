@@ -69,6 +69,11 @@ describe('speed check: the plan re-timed at the compute speeds measured before a
     assert.ok(Math.abs(long.makespanMs - simulate([...Array(10).keys()], [...times, ...times]).makespan) < 1e-9);
   });
 
+  it('is not moved by one slow run among several', () => {
+    const speed = stageSpeed(m, [run(times, 1.1, 1), run(times, 1.1, 1), run(times, 3, 3), run(times, 1.1, 1)]);
+    assert.ok(Math.abs((speed.device ?? 0) - 1.1) < 1e-9 && Math.abs((speed.server ?? 0) - 1) < 1e-9, JSON.stringify(speed));
+  });
+
   it('says which computer drifted, and how far', () => {
     assert.equal(speedSummary({ device: 1.27, server: 0.97, runs: 3 }), 'device 27 % slower than profiled, server 3 % faster than profiled');
     assert.equal(speedSummary({ device: 1.001, runs: 3 }), 'device as profiled');

@@ -35,8 +35,7 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     // 4G makes the planner mix local jobs with split ones: both paths get exercised.
     plan = JSON.parse(execFileSync(process.execPath, [CLI, 'plan', MODEL, '--jobs', '8', '--network', '4g', '--json'], { encoding: 'utf8' })) as PlanJson;
     manifest = await writeBundle({ plan, modelFiles: new Map([['squeezenet1_1.onnx', MODEL]]), out: path.join(dir, 'b'), runtimeDir: path.join(REPO_ROOT, 'dist', 'runtime') });
-    // The built runner is its own inference thread, as in a bundle (a worker cannot load .ts).
-    sessions = new BundleSessions(ort, path.join(dir, 'b', 'device'), manifest.runtime, path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'));
+    sessions = new BundleSessions(ort, path.join(dir, 'b', 'device'), manifest.runtime);
     const whole = await ort.InferenceSession.create(path.join(dir, 'b', 'device', manifest.models[0]?.full ?? ''), { graphOptimizationLevel: 'disabled' });
     for (let job = 0; job < 8; job++) reference.set(job, (await whole.run(syntheticFeeds(ort, manifest.models[0]?.inputs ?? [], job))) as Feeds);
   });
@@ -96,23 +95,6 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     const deviceStarts = manifest.jobs.map((mj) => r.jobs.find((j) => j.job === mj.job)?.device?.[0] ?? 0);
     assert.deepEqual(deviceStarts, [...deviceStarts].sort((a, b) => a - b), 'the device ran jobs in the planned order');
     assert.ok(Number.isFinite(r.predictedMakespanMs) && r.makespanMs > 0);
-  });
-
-  it('computes off the event loop: sockets and timers are served while the device runs a model', async () => {
-    const model = manifest.models[0];
-    assert.ok(model);
-    const order: string[] = [];
-    // onnxruntime-node runs a session synchronously on the calling thread: on the event loop this
-    // immediate would wait for the whole inference, as an answer from the server did.
-    const running = sessions.run(model.full, syntheticFeeds(ort, model.inputs, 0)).then((out) => {
-      order.push('inference');
-      return out;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    order.push('event loop');
-    const out = await running;
-    assert.deepEqual(order, ['event loop', 'inference']);
-    assert.ok(relativeDifference(out, reference.get(0) ?? {}) <= 1e-6, 'the thread computes what the model computes');
   });
 
   it('finishes on the device, exactly once, when the server dies mid-run', async () => {

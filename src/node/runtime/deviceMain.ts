@@ -7,8 +7,7 @@ import { relativeDifference, runJobs, syntheticFeeds } from './deviceRunner';
 import { keepTiming } from '../../core/profiles/timingWindow';
 import { retimedMakespan, stageSpeed } from '../../core/deploy/stageSpeed';
 import { optionOf } from './argv';
-import { isMainThread, workerData } from 'node:worker_threads';
-import { BundleSessions, isInferenceThread, serveInference } from './bundleSessions';
+import { BundleSessions } from './bundleSessions';
 
 /**
  * The device half of a bundle (`node runner.js`): runs the planned jobs against the server half
@@ -25,8 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ort = require('onnxruntime-node') as typeof Ort;
   // Every run and the output check share the sessions: each model is loaded and warmed once.
-  // runner.js is also its own inference thread (one file to ship; see BundleSessions).
-  const sessions = new BundleSessions(ort, __dirname, manifest.runtime, __filename);
+  const sessions = new BundleSessions(ort, __dirname, manifest.runtime);
   try {
     return await smokeTest(argv, manifest, ort, sessions);
   } finally {
@@ -87,7 +85,8 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
     for (const j of report.jobs) {
       const model = manifest.models.find((x) => x.name === j.model);
       if (!model) continue;
-      const ref = await sessions.run(model.full, syntheticFeeds(ort, model.inputs, j.job));
+      const whole = await sessions.get(model.full);
+      const ref = await whole.run(syntheticFeeds(ort, model.inputs, j.job));
       worst = Math.max(worst, relativeDifference(results.get(j.job) ?? {}, ref));
     }
     verified = { jobs: report.jobs.length, maxRelativeDifference: worst };
@@ -100,11 +99,7 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
   return report.duplicates === 0 && report.jobs.length > 0 ? 0 : 1;
 }
 
-if (!isMainThread && isInferenceThread(workerData)) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  serveInference(require('onnxruntime-node') as typeof Ort, workerData.edgecutInference);
-} else
-  main(process.argv.slice(2)).then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`edgecut device runner: ${e instanceof Error ? e.message : String(e)}\n`);

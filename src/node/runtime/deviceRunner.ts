@@ -13,7 +13,7 @@ export interface RunOptions {
   readonly manifest: BundleManifest;
   readonly server?: { readonly host: string; readonly port: number };
   readonly ort: typeof Ort;
-  /** The bundle's sessions (on their own thread), loaded and warmed once for every run that shares them. */
+  /** The bundle's sessions, loaded and warmed once for every run that shares them. */
   readonly sessions: BundleSessions;
   /** Called once per job with its outputs. */
   readonly onResult?: (job: number, outputs: Feeds) => void;
@@ -34,11 +34,12 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   const ort = o.ort;
   const log = o.log ?? (() => undefined);
   const notes: string[] = [];
+  const session = (rel: string): Promise<Ort.InferenceSession> => o.sessions.get(rel);
   const count = o.jobs ?? m.jobs.length;
   const plan = Array.from({ length: count }, (_, i) => ({ ...(m.jobs[i % m.jobs.length] as BundleManifest['jobs'][number]), job: i }));
   // Load and warm every session before the clock starts: the plan predicts a warm runtime (the
   // profile discards its warm-up runs too), not model loading or a first run's allocations.
-  for (const rel of new Set(plan.flatMap((j) => [modelOf(m, j.model).full, ...(j.cut ? [cutOf(m, j.cut).head] : [])]))) await o.sessions.load(rel);
+  for (const rel of new Set(plan.flatMap((j) => [modelOf(m, j.model).full, ...(j.cut ? [cutOf(m, j.cut).head] : [])]))) await session(rel);
 
   let client: PipelinedClient | undefined;
   let offset = 0;
@@ -78,7 +79,7 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
   /** The whole model on the device: a local job, or a fallback (with its reason). Runs inside the device queue. */
   const runWhole = async (job: (typeof plan)[number], feeds: Feeds, fallbackReason?: string): Promise<void> => {
     const s = epochMs();
-    const out = await o.sessions.run(modelOf(m, job.model).full, feeds);
+    const out = await (await session(modelOf(m, job.model).full)).run(feeds);
     const e = rel(epochMs());
     const ran = fallbackReason === undefined ? job.kind : 'fallback';
     deliver({ job: job.job, model: job.model, planned: job.kind, ran, device: [rel(s), e], uplink: null, server: null, downlink: null, doneMs: e, ...(fallbackReason === undefined ? {} : { fallbackReason }) }, out);
@@ -108,7 +109,7 @@ export async function runJobs(o: RunOptions): Promise<RunReport> {
       if (job.kind === 'split') {
         const cut = cutOf(m, job.cut as string);
         const s = epochMs();
-        const out = await o.sessions.run(cut.head, feeds);
+        const out = await (await session(cut.head)).run(feeds);
         device = [rel(s), rel(epochMs())];
         sent = Object.fromEntries(cut.tailInputs.map((t) => [t, (out[t] ?? feeds[t]) as Ort.Tensor]));
         kept = Object.fromEntries(cut.headOutputs.filter((t) => modelOf(m, job.model).outputs.includes(t)).map((t) => [t, out[t] as Ort.Tensor]));

@@ -55,28 +55,30 @@ async function deployChecked(args: string[], strategy: string): Promise<Deployed
 }
 
 /**
- * How far a computer's speed may drift from its profile before the plan's own makespan is no
- * longer held to ±15 %. This VM's host changes speed in steps: an idle guest running squeezenet
- * in a loop took 5.8 ms for a minute, then 7.5 ms (+28 %) for two, with nothing else running and
- * no steal time reported (the closing note of issue 6 has the trace). A run in such a step is held
- * to the plan re-timed at the speed its warm-up measured instead, and always to that.
+ * How far the two computers' drift since their profiles may move the plan's makespan before the
+ * plan itself is no longer held to ±15 %. This VM's host changes speed in steps: an idle guest
+ * running squeezenet in a loop took 5.8 ms for a minute, then 7.5 ms (+28 %) for two, with
+ * nothing else running and no steal time reported (bench/hostDrift.mjs measures it). A run in
+ * such a step is held to the plan re-timed at the speeds its warm-up measured, as every run is.
  */
 const DRIFT_TOLERANCE = 0.05;
-/** A profile further off than this is a measurement bug, not drift: the run fails. */
+/** Drift that moves the plan further than this is a measurement bug, not drift: the run fails. */
 const MAX_DRIFT = 0.4;
 
 /** The ±15 % makespan check (issue 6, point 5), against the plan and against the plan at the speeds measured just before the run. */
 function assertMakespan(d: Deployed, strategy: string): void {
   const r = d.report.retimed;
   assert.ok(r, 'the smoke test reports its speed check');
-  for (const f of [r.speed.device, r.speed.server]) assert.ok(f === undefined || Math.abs(f - 1) <= MAX_DRIFT, `${strategy}: ${speedSummary(r.speed)}: re-profile; this is beyond drift`);
+  const drift = r.makespanMs / d.predictedMakespanMs - 1;
+  assert.ok(Math.abs(drift) <= MAX_DRIFT, `${strategy}: ${speedSummary(r.speed)} moves the plan by ${(100 * drift).toFixed(0)} %: re-profile; this is beyond drift`);
   const retimedError = (d.report.makespanMs - r.makespanMs) / r.makespanMs;
   assert.ok(Math.abs(retimedError) <= 0.15, `${strategy} makespan ${d.report.makespanMs.toFixed(1)} ms vs ${r.makespanMs.toFixed(1)} ms predicted at the measured speeds (${speedSummary(r.speed)})`);
-  const asProfiled = [r.speed.device, r.speed.server].every((f) => f === undefined || Math.abs(f - 1) <= DRIFT_TOLERANCE);
+  // As profiled: the speeds measured just before the run move the plan's makespan by ≤ 5 %.
+  const asProfiled = Math.abs(drift) <= DRIFT_TOLERANCE;
   if (asProfiled) {
     const error = (d.report.makespanMs - d.predictedMakespanMs) / d.predictedMakespanMs;
     assert.ok(Math.abs(error) <= 0.15, `${strategy} makespan ${d.report.makespanMs.toFixed(1)} ms vs predicted ${d.predictedMakespanMs.toFixed(1)} ms`);
-  } else console.log(`      ${strategy}: ${speedSummary(r.speed)}: held to the plan at that speed only`);
+  } else console.log(`      ${strategy}: ${speedSummary(r.speed)} moves the plan by ${(100 * drift).toFixed(1)}%: held to the plan at that speed only`);
 }
 
 /** Where the deploy runs are written for the benchmark and the closing note. */

@@ -6,7 +6,7 @@ import { fmtMs } from '../core/format';
 import type { Plan } from '../core/plan/plan';
 import { PlanError } from '../core/plan/planError';
 import { planJson } from '../core/plan/planJson';
-import { measuredVsPredicted, runView } from '../core/view/runView';
+import { runComparison, runView } from '../core/view/runView';
 import { deployTable } from '../core/deploy/deployTable';
 import { smokeProblems } from '../core/deploy/runReport';
 import type { DeployResult } from '../node/deploy/deploy';
@@ -179,7 +179,7 @@ async function afterDeploy(context: vscode.ExtensionContext, provider: ModelEdit
   provider.recordRun(t.doc.uri, run, t.settings);
   const fallbacks = run.jobs.filter((j) => j.fallback !== undefined).length;
   const problems = [...smokeProblems(r.report), ...(fallbacks ? [`${fallbacks} job(s) fell back to the device`] : [])];
-  const text = `EdgeCut: ${deployed}: ${measuredVsPredicted(run.makespanMs, run.predictedMakespanMs)}${problems.length ? ` — ${problems.join('; ')}` : ''}`;
+  const text = `EdgeCut: ${deployed}: ${runComparison(run)}${problems.length ? ` — ${problems.join('; ')}` : ''}`;
   const show = 'Show Timeline';
   const shown = problems.length ? vscode.window.showWarningMessage(text, show) : vscode.window.showInformationMessage(text, show);
   void shown.then((choice) => (choice === show ? provider.show(t.doc.uri, t.settings, false) : undefined));

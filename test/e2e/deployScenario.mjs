@@ -23,6 +23,8 @@ export const DEP = {
 };
 
 const COMPARISON = /measured [\d.]+ ms vs predicted [\d.]+ ms \([+−][\d.]+ %\)/;
+/** The smoke test's speed check, appended to the comparison: how device and server ran against their profiles. */
+const SPEED_CHECK = / · (device|server) (as profiled|\d+ % (slower|faster) than profiled)[^:]*: [\d.]+ ms predicted at that speed/;
 
 /** A shell command on the testbed's server over the OpenSSH client (not EdgeCut's own SSH). */
 function onServer(tb, script) {
@@ -125,7 +127,7 @@ export async function runDeployScenario({ page, tb, model, checks, needs = [] })
       throw new Error(`no "Deployed JPS to" notification within 180 s; notifications: ${JSON.stringify(await toastTexts(page))}`);
     });
     const text = (await done.innerText()).replace(/\s+/g, ' ').trim();
-    assert(text.includes(`Deployed JPS to ${device} · ${SSH_CONFIG_SERVER}: `) && COMPARISON.test(text), `notification "${text}"`);
+    assert(text.includes(`Deployed JPS to ${device} · ${SSH_CONFIG_SERVER}: `) && COMPARISON.test(text) && SPEED_CHECK.test(text), `notification "${text}"`);
     const current = onServer(tb, 'readlink "$HOME/.edgecut/deploy/current"');
     assert(/^d[0-9a-z]+$/.test(current) && deployDir(tb).includes(current), `current deployment "${current}" in ${JSON.stringify(deployDir(tb))}`);
     await done.hover().catch(() => {});
@@ -133,7 +135,7 @@ export async function runDeployScenario({ page, tb, model, checks, needs = [] })
     const bars = view.locator('[data-testid=measured-bar]');
     await bars.first().waitFor({ state: 'attached', timeout: 15000 });
     const title = (await view.locator('[data-testid=timeline-title]').first().innerText()).trim();
-    assert(/^JPS pipeline/.test(title) && COMPARISON.test(title), `timeline title "${title}"`);
+    assert(/^JPS pipeline/.test(title) && COMPARISON.test(title) && SPEED_CHECK.test(title), `timeline title "${title}"`);
     const chart = view.locator('[data-testid=timeline] > svg.with-run').first();
     const aria = (await chart.getAttribute('aria-label')) ?? '';
     assert(COMPARISON.test(aria), `timeline aria-label "${aria}"`);

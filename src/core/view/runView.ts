@@ -38,3 +38,13 @@ export function measuredVsPredicted(measuredMs: number, predictedMs: number | nu
   if (predictedMs === null || !(predictedMs > 0)) return `measured ${fmtMs(measuredMs)} ms (no prediction for this number of jobs)`;
   return `measured ${fmtMs(measuredMs)} ms vs predicted ${fmtMs(predictedMs)} ms (${fmtDeviation(measuredMs, predictedMs)})`;
 }
+
+/**
+ * The comparison a deployed run is shown with, and its speed check when the runner made one:
+ * "measured 75.0 ms vs predicted 58.0 ms (+29.3 %) · device 27 % slower than profiled: 74.1 ms
+ * predicted at that speed" (the notification and the timeline's title).
+ */
+export function runComparison(run: Pick<MeasuredRun, 'makespanMs' | 'predictedMakespanMs' | 'speedCheck'>): string {
+  const drift = run.speedCheck?.summary ? ` · ${run.speedCheck.summary}: ${fmtMs(run.speedCheck.makespanMs)} ms predicted at that speed` : '';
+  return `${measuredVsPredicted(run.makespanMs, run.predictedMakespanMs)}${drift}`;
+}

@@ -2,7 +2,7 @@
 import type { MeasuredRun, PlanView, StageSpan, StrategyKey } from '../../protocol';
 import { fmtMs } from '../format';
 import { STAGES } from '../plan/flowShop';
-import { measuredVsPredicted } from './runView';
+import { runComparison } from './runView';
 
 export const LANE_HEIGHT = 22;
 const LEFT = 70;
@@ -78,8 +78,7 @@ export function timelineModel(plan: PlanView, which: StrategyKey, run: MeasuredR
   }
   const fallbacks = shown?.jobs.filter((j) => j.fallback !== undefined).length ?? 0;
   const fellBack = fallbacks ? ` · ${fallbacks} fell back to the device` : '';
-  const drift = shown?.speedCheck?.summary ? ` · ${shown.speedCheck.summary}: ${fmtMs(shown.speedCheck.makespanMs)} ms predicted at that speed` : '';
-  const comparison = shown ? `${measuredVsPredicted(shown.makespanMs, shown.predictedMakespanMs)}${drift}` : '';
+  const comparison = shown ? runComparison(shown) : '';
   return {
     width,
     height: STAGES.length * LANE_HEIGHT + 24,

@@ -24,7 +24,7 @@ export const DEP = {
 
 const COMPARISON = /measured [\d.]+ ms vs predicted [\d.]+ ms \([+−][\d.]+ %\)/;
 /** The smoke test's speed check, appended to the comparison: how device and server ran against their profiles. */
-const SPEED_CHECK = / · (device|server) (as profiled|\d+ % (slower|faster) than profiled)[^:]*: [\d.]+ ms predicted at that speed/;
+const SPEED_CHECK = / · (device|server) (as planned|\d+ % (slower|faster) than planned)[^:]*: [\d.]+ ms predicted at that speed/;
 
 /** A shell command on the testbed's server over the OpenSSH client (not EdgeCut's own SSH). */
 function onServer(tb, script) {

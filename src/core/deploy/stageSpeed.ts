@@ -7,7 +7,7 @@ import type { JobRecord, Span } from './runReport';
 
 /**
  * How fast the two computers run now against their profiles: measured ÷ predicted compute time
- * (1.27 = 27 % slower than profiled). Undefined where no job used the stage.
+ * (1.27 = 27 % slower than planned). Undefined where no job used the stage.
  */
 export interface StageSpeed {
   readonly device?: number;
@@ -75,12 +75,12 @@ export function retimedMakespan(m: BundleManifest, speed: StageSpeed, jobs = m.j
   return { speed, makespanMs: simulate(times.map((_, i) => i), times).makespan };
 }
 
-/** "device 27 % slower than profiled, server 3 % faster" (empty when neither stage ran). */
+/** "device 27 % slower than planned, server 3 % faster" (empty when neither stage ran). */
 export function speedSummary(speed: StageSpeed): string {
   const one = (name: string, f: number | undefined): string[] => {
     if (f === undefined) return [];
     const pct = Math.round(100 * (f - 1));
-    return [pct === 0 ? `${name} as profiled` : `${name} ${Math.abs(pct)} % ${pct > 0 ? 'slower' : 'faster'} than profiled`];
+    return [pct === 0 ? `${name} as planned` : `${name} ${Math.abs(pct)} % ${pct > 0 ? 'slower' : 'faster'} than planned`];
   };
   return [...one('device', speed.device), ...one('server', speed.server)].join(', ');
 }

@@ -41,7 +41,7 @@ export function measuredVsPredicted(measuredMs: number, predictedMs: number | nu
 
 /**
  * The comparison a deployed run is shown with, and its speed check when the runner made one:
- * "measured 75.0 ms vs predicted 58.0 ms (+29.3 %) · device 27 % slower than profiled: 74.1 ms
+ * "measured 75.0 ms vs predicted 58.0 ms (+29.3 %) · device 27 % slower than planned: 74.1 ms
  * predicted at that speed" (the notification and the timeline's title).
  */
 export function runComparison(run: Pick<MeasuredRun, 'makespanMs' | 'predictedMakespanMs' | 'speedCheck'>): string {

@@ -39,14 +39,14 @@ describe('a deployed run as the timeline draws it (runView)', () => {
   it('carries the speed check of the warm-up runs (and none when the runner had none)', () => {
     assert.equal(runView('d1', 'JPS', report, [0, 1, 2]).speedCheck, undefined);
     const run = runView('d1', 'JPS', { ...report, retimed: { speed: { device: 1.2, server: 0.9, runs: 4 }, makespanMs: 29 } }, [0, 1, 2]);
-    assert.deepEqual(run.speedCheck, { summary: 'device 20 % slower than profiled, server 10 % faster than profiled', makespanMs: 29 });
+    assert.deepEqual(run.speedCheck, { summary: 'device 20 % slower than planned, server 10 % faster than planned', makespanMs: 29 });
   });
 
   it('appends the speed check to the comparison the notification shows', () => {
     const plain = runView('d1', 'JPS', report, [0, 1, 2]);
     assert.equal(runComparison(plain), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %)');
     const drifted = runView('d1', 'JPS', { ...report, retimed: { speed: { device: 1.2, runs: 4 }, makespanMs: 29.4 } }, [0, 1, 2]);
-    assert.equal(runComparison(drifted), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %) · device 20 % slower than profiled: 29.4 ms predicted at that speed');
+    assert.equal(runComparison(drifted), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %) · device 20 % slower than planned: 29.4 ms predicted at that speed');
   });
 
   it('marks the jobs that fell back to the device, with the reason', () => {

@@ -6,8 +6,8 @@ import { median } from '../profiles/ortProfile';
 import type { JobRecord, Span } from './runReport';
 
 /**
- * How fast the two computers run now against their profiles: measured ÷ predicted compute time
- * (1.27 = 27 % slower than planned). Undefined where no job used the stage.
+ * How fast the two computers run now against the plan's stage times (their profiles, or built-in
+ * estimates): measured ÷ planned compute time (1.27 = 27 % slower than planned). Undefined where no job used the stage.
  */
 export interface StageSpeed {
   readonly device?: number;
@@ -75,7 +75,7 @@ export function retimedMakespan(m: BundleManifest, speed: StageSpeed, jobs = m.j
   return { speed, makespanMs: simulate(times.map((_, i) => i), times).makespan };
 }
 
-/** "device 27 % slower than planned, server 3 % faster" (empty when neither stage ran). */
+/** "device 27 % slower than planned, server 3 % faster than planned" (empty when neither stage ran). */
 export function speedSummary(speed: StageSpeed): string {
   const one = (name: string, f: number | undefined): string[] => {
     if (f === undefined) return [];
@@ -85,7 +85,7 @@ export function speedSummary(speed: StageSpeed): string {
   return [...one('device', speed.device), ...one('server', speed.server)].join(', ');
 }
 
-/** The speed check as the CLI table and the timeline show it: drift since profiling, and the plan at today's speeds. */
+/** The speed check as the CLI's deploy table shows it: drift since profiling, and the plan at today's speeds. */
 export function speedCheckLine(measuredMs: number, r: Retimed): string {
   const speeds = speedSummary(r.speed) || 'no compute stage ran';
   return `speed check (${r.speed.runs} warm-up run(s)): ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;

@@ -62,8 +62,11 @@ async function deployChecked(args: string[], strategy: string): Promise<Deployed
  * such a step is held to the plan re-timed at the speeds its warm-up measured, as every run is.
  */
 const DRIFT_TOLERANCE = 0.05;
-/** Drift that moves the plan further than this is a measurement bug, not drift: the run fails. */
-const MAX_DRIFT = 0.4;
+/**
+ * Drift that moves the plan further than this is a measurement bug, not drift: the run fails.
+ * The largest real step seen in a clean CI run moved the slow link's JPS plan by 38 %.
+ */
+const MAX_DRIFT = 0.6;
 
 /** The ±15 % makespan check (issue 6, point 5), against the plan and against the plan at the speeds measured just before the run. */
 function assertMakespan(d: Deployed, strategy: string): void {

@@ -26,7 +26,7 @@ export interface DeployRound {
   readonly flowShopMs: number;
   readonly overheadMs: number;
   readonly overheadPct: number;
-  /** The speed check: device and server compute measured ÷ profiled in the warm-up, and the plan re-timed at those speeds. */
+  /** The speed check: device and server compute measured ÷ planned in the timed runs, and the plan re-timed at those speeds. */
   readonly speed: { readonly device?: number; readonly server?: number };
   readonly retimedMs: number;
   readonly retimedErrorPct: number;

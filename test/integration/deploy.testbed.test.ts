@@ -59,7 +59,7 @@ async function deployChecked(args: string[], strategy: string): Promise<Deployed
  * plan itself is no longer held to ±15 %. This VM's host changes speed in steps: an idle guest
  * running squeezenet in a loop took 5.8 ms for a minute, then 7.5 ms (+28 %) for two, with
  * nothing else running and no steal time reported (bench/hostDrift.mjs measures it). A run in
- * such a step is held to the plan re-timed at the speeds its warm-up measured, as every run is.
+ * such a step is held to the plan re-timed at the speeds it measured, as every run is.
  */
 const DRIFT_TOLERANCE = 0.05;
 /**
@@ -68,7 +68,7 @@ const DRIFT_TOLERANCE = 0.05;
  */
 const MAX_DRIFT = 0.6;
 
-/** The ±15 % makespan check (issue 6, point 5), against the plan and against the plan at the speeds measured just before the run. */
+/** The ±15 % makespan check (issue 6, point 5), against the plan and against the plan at the speeds the run measured. */
 function assertMakespan(d: Deployed, strategy: string): void {
   const r = d.report.retimed;
   assert.ok(r, 'the smoke test reports its speed check');
@@ -76,7 +76,7 @@ function assertMakespan(d: Deployed, strategy: string): void {
   assert.ok(Math.abs(drift) <= MAX_DRIFT, `${strategy}: ${speedSummary(r.speed)} moves the plan by ${(100 * drift).toFixed(0)} %: re-profile; this is beyond drift`);
   const retimedError = (d.report.makespanMs - r.makespanMs) / r.makespanMs;
   assert.ok(Math.abs(retimedError) <= 0.15, `${strategy} makespan ${d.report.makespanMs.toFixed(1)} ms vs ${r.makespanMs.toFixed(1)} ms predicted at the measured speeds (${speedSummary(r.speed)})`);
-  // As profiled: the speeds measured just before the run move the plan's makespan by ≤ 5 %.
+  // As profiled: the speeds the run measured move the plan's makespan by ≤ 5 %.
   const asProfiled = Math.abs(drift) <= DRIFT_TOLERANCE;
   if (asProfiled) {
     const error = (d.report.makespanMs - d.predictedMakespanMs) / d.predictedMakespanMs;

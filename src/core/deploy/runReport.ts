@@ -35,7 +35,7 @@ export interface RunReport {
 
 /**
  * A deployment's smoke test: the median run of several, all their makespans, the output check, and
- * the plan re-timed at the compute speeds its warm-up runs measured.
+ * the plan re-timed at the compute speeds its timed runs measured.
  */
 export type SmokeTest = RunReport & {
   readonly makespansMs?: readonly number[];

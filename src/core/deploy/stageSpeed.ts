@@ -16,7 +16,7 @@ export interface StageSpeed {
   readonly runs: number;
 }
 
-/** The plan's makespan with its compute stages re-timed at the speeds measured just before the run. */
+/** The plan's makespan with its compute stages re-timed at the speeds a run measured. */
 export interface Retimed {
   readonly speed: StageSpeed;
   readonly makespanMs: number;
@@ -60,7 +60,7 @@ export function stageSpeed(m: BundleManifest, runs: readonly { readonly jobs: re
 }
 
 /**
- * What the plan predicts at the speeds measured now: each job's device and server stages scaled
+ * What the plan predicts at the speeds a run measured: each job's device and server stages scaled
  * by their factors, the links as planned, replayed through the permutation flow shop (JPS's model,
  * Duan & Wu, ICPP'21) in the planned order. A host whose speed changed since it was profiled (a
  * throttled Pi, a busy VM) moves every compute stage together; this separates that drift from the
@@ -88,5 +88,5 @@ export function speedSummary(speed: StageSpeed): string {
 /** The speed check as the CLI's deploy table shows it: drift since profiling, and the plan at today's speeds. */
 export function speedCheckLine(measuredMs: number, r: Retimed): string {
   const speeds = speedSummary(r.speed) || 'no compute stage ran';
-  return `speed check (${r.speed.runs} warm-up run(s)): ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;
+  return `speed check (${r.speed.runs} timed run(s)): ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;
 }

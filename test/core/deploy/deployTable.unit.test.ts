@@ -30,6 +30,6 @@ describe('the deploy report table (CLI and output channel)', () => {
 
   it('adds the speed check when the runner measured one', () => {
     const text = deployTable({ ...run, retimed: { speed: { device: 1.25, server: 1, runs: 6 }, makespanMs: 38.5 } }, 32);
-    assert.match(text, /speed check \(6 warm-up run\(s\)\): device 25 % slower than planned, server as planned; at these speeds the plan predicts 38\.5 ms \(measured \+3\.9 %\)/);
+    assert.match(text, /speed check \(6 timed run\(s\)\): device 25 % slower than planned, server as planned; at these speeds the plan predicts 38\.5 ms \(measured \+3\.9 %\)/);
   });
 });

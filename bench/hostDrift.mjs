@@ -4,6 +4,7 @@
 // sits on top of this drift: a profile and a run a minute apart see different machines.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { sharedModelsDir } from './lib/models.mjs';
 
@@ -39,7 +40,8 @@ export async function benchmark({ repoRoot, log }) {
   const model = path.join(sharedModelsDir(repoRoot), 'squeezenet1_1.onnx');
   if (!existsSync(model)) return `## ${title}\n\nNot measured: ${model} is missing.`;
   log(`timing squeezenet back to back for ${SECONDS} s (2-s windows, one core)`);
-  const pin = existsSync('/usr/bin/taskset') ? ['taskset', ['-c', '1', process.execPath]] : [process.execPath, []];
+  const core = String(cpus().length - 1);
+  const pin = existsSync('/usr/bin/taskset') ? ['taskset', ['-c', core, process.execPath]] : [process.execPath, []];
   const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules'), ORT_DISABLE_TELEMETRY: '1' };
   const out = execFileSync(pin[0], [...pin[1], '-e', LOOP, model, String(SECONDS), String(WINDOW_MS)], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
   const w = JSON.parse(out);
@@ -52,7 +54,7 @@ export async function benchmark({ repoRoot, log }) {
   return [
     `## ${title}`,
     '',
-    `Squeezenet with ONNX Runtime (1 thread, \`taskset -c 1\`) back to back for ${SECONDS} s on an otherwise idle machine; each number is one ${WINDOW_MS / 1000}-s window's median run. A profile and a deploy a minute apart can land in different steps: that is what the deploy smoke test's speed check measures, and why the device bench keeps each model's fastest of four profiling rounds.`,
+    `Squeezenet with ONNX Runtime (1 thread, \`taskset -c ${core}\`) back to back for ${SECONDS} s on an otherwise idle machine; each number is one ${WINDOW_MS / 1000}-s window's median run. A profile and a deploy a minute apart can land in different steps: that is what the deploy smoke test's speed check measures, and why the device bench keeps each model's fastest of four profiling rounds.`,
     '',
     `**Window medians: fastest ${fastest.toFixed(2)} ms, median ${median.toFixed(2)} ms, slowest ${slowest.toFixed(2)} ms (${(100 * (slowest / fastest - 1)).toFixed(0)} % above the fastest); largest change between consecutive windows ${(100 * step).toFixed(0)} %; ${slow}/${w.length} windows more than 10 % slower than the fastest.**`,
     '',

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunReport } from '../../src/core/deploy/runReport';
-import { speedSummary, type Retimed } from '../../src/core/deploy/stageSpeed';
+import { speedCheckLine, speedSummary, type Retimed } from '../../src/core/deploy/stageSpeed';
 import { REPO_ROOT, requireOrSkip, sharedModelsDir } from '../helpers/paths';
 import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
 import { cli } from '../helpers/cli';
@@ -49,8 +49,7 @@ async function deployChecked(args: string[], strategy: string): Promise<Deployed
   assert.ok(d.report.verified.maxRelativeDifference <= 1e-5, `outputs differ by ${d.report.verified.maxRelativeDifference}`);
   const error = (d.report.makespanMs - d.predictedMakespanMs) / d.predictedMakespanMs;
   const t = d.report.retimed;
-  const drift = t ? `; ${speedSummary(t.speed)}, at that speed ${t.makespanMs.toFixed(1)} ms (${(100 * (d.report.makespanMs / t.makespanMs - 1)).toFixed(1)}%)` : '';
-  console.log(`      ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${(100 * error).toFixed(1)}%)${drift}`);
+  console.log(`      ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${(100 * error).toFixed(1)}%)${t ? `; ${speedCheckLine(d.report.makespanMs, t)}` : ''}`);
   return d;
 }
 

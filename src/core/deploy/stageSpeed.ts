@@ -6,8 +6,9 @@ import { median } from '../profiles/ortProfile';
 import type { JobRecord, Span } from './runReport';
 
 /**
- * How fast the two computers run now against the plan's stage times (their profiles, or built-in
- * estimates): measured ÷ planned compute time (1.27 = 27 % slower than planned). Undefined where no job used the stage.
+ * How fast the two computers ran against the plan's stage times (their profiles, or built-in
+ * estimates): measured ÷ planned compute time (1.27 = 27 % slower than planned). Undefined where
+ * no job used the stage.
  */
 export interface StageSpeed {
   readonly device?: number;
@@ -76,7 +77,7 @@ export function retimedMakespan(m: BundleManifest, speed: StageSpeed, jobs = m.j
 }
 
 /** "device 27 % slower than planned, server 3 % faster than planned" (empty when neither stage ran). */
-export function speedSummary(speed: StageSpeed): string {
+export function speedSummary(speed: Pick<StageSpeed, 'device' | 'server'>): string {
   const one = (name: string, f: number | undefined): string[] => {
     if (f === undefined) return [];
     const pct = Math.round(100 * (f - 1));

@@ -29,7 +29,7 @@ export function runView(id: string, strategy: StrategyKey, report: RunReportJobs
     makespanMs: report.makespanMs,
     predictedMakespanMs: Number.isFinite(report.predictedMakespanMs) ? report.predictedMakespanMs : null,
     notes: report.notes,
-    ...(report.retimed ? { speedCheck: { summary: speedSummary(report.retimed.speed), makespanMs: report.retimed.makespanMs } } : {}),
+    ...(report.retimed ? { speedCheck: { ...report.retimed.speed, makespanMs: report.retimed.makespanMs } } : {}),
   };
 }
 
@@ -45,6 +45,7 @@ export function measuredVsPredicted(measuredMs: number, predictedMs: number | nu
  * predicted at that speed" (the notification and the timeline's title).
  */
 export function runComparison(run: Pick<MeasuredRun, 'makespanMs' | 'predictedMakespanMs' | 'speedCheck'>): string {
-  const drift = run.speedCheck?.summary ? ` · ${run.speedCheck.summary}: ${fmtMs(run.speedCheck.makespanMs)} ms predicted at that speed` : '';
+  const summary = run.speedCheck ? speedSummary(run.speedCheck) : '';
+  const drift = run.speedCheck && summary ? ` · ${summary}: ${fmtMs(run.speedCheck.makespanMs)} ms predicted at that speed` : '';
   return `${measuredVsPredicted(run.makespanMs, run.predictedMakespanMs)}${drift}`;
 }

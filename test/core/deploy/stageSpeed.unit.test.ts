@@ -75,8 +75,8 @@ describe('speed check: the plan re-timed at the compute speeds measured before a
   });
 
   it('says which computer drifted, and how far', () => {
-    assert.equal(speedSummary({ device: 1.27, server: 0.97, runs: 3 }), 'device 27 % slower than planned, server 3 % faster than planned');
-    assert.equal(speedSummary({ device: 1.001, runs: 3 }), 'device as planned');
-    assert.equal(speedSummary({ runs: 0 }), '');
+    assert.equal(speedSummary({ device: 1.27, server: 0.97 }), 'device 27 % slower than planned, server 3 % faster than planned');
+    assert.equal(speedSummary({ device: 1.001 }), 'device as planned');
+    assert.equal(speedSummary({}), '');
   });
 });

@@ -39,7 +39,8 @@ describe('a deployed run as the timeline draws it (runView)', () => {
   it('carries the speed check of the warm-up runs (and none when the runner had none)', () => {
     assert.equal(runView('d1', 'JPS', report, [0, 1, 2]).speedCheck, undefined);
     const run = runView('d1', 'JPS', { ...report, retimed: { speed: { device: 1.2, server: 0.9, runs: 4 }, makespanMs: 29 } }, [0, 1, 2]);
-    assert.deepEqual(run.speedCheck, { summary: 'device 20 % slower than planned, server 10 % faster than planned', makespanMs: 29 });
+    assert.deepEqual(run.speedCheck, { device: 1.2, server: 0.9, runs: 4, makespanMs: 29 });
+    assert.equal(runComparison(run), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %) · device 20 % slower than planned, server 10 % faster than planned: 29.0 ms predicted at that speed');
   });
 
   it('appends the speed check to the comparison the notification shows', () => {

@@ -11,6 +11,10 @@ export interface LayerFeatures {
   readonly opClass: OpClass;
   readonly macs: number;
   readonly elementOps: number;
+  /** Of elementOps, elements only moved (Concat, Transpose, Slice…); absent in older profiles. */
+  readonly copyElements?: number;
+  /** Of elementOps, those of transcendental, resampling and reducing ops (Sigmoid, Resize, Softmax…). */
+  readonly specialOps?: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
   readonly params: number;
@@ -42,6 +46,7 @@ function featuresOf(l: Layer, a: ModelAnalysis, attrs: ReadonlyMap<string, { kin
     opClass: opClassOf(l, a),
     macs: l.macs,
     elementOps: l.elementOps,
+    ...elementKinds(l, a),
     inputBytes: l.inputTensors.reduce((s, t) => s + (a.layers.tensorBytes.get(t) ?? 0), 0),
     outputBytes: l.outputBytes,
     params: l.params,
@@ -49,4 +54,26 @@ function featuresOf(l: Layer, a: ModelAnalysis, attrs: ReadonlyMap<string, { kin
     stride: ints('strides')[0] ?? 1,
     filters: out && out.length > 1 ? (out[1] as number) : 1,
   };
+}
+
+/** Ops that only move elements: a memory copy per element, no arithmetic. */
+const COPY_OPS = new Set(['Concat', 'Transpose', 'Slice', 'Split', 'Gather', 'GatherElements', 'Pad', 'Tile', 'Expand', 'DepthToSpace', 'SpaceToDepth']);
+/** Ops whose per-element cost is many times an add's: transcendentals, resampling, reductions. */
+const SPECIAL_OPS = /^(Sigmoid|HardSigmoid|HardSwish|Tanh|Exp|Log|Pow|Sqrt|Erf|Gelu|Softmax|LogSoftmax|Softplus|Mish|Resize|Upsample|Reduce.*|Arg.*|LRN|InstanceNormalization|LayerNormalization)$/;
+
+/**
+ * The layer's element-wise work by kind (Edge Intelligence's per-op-type features within one
+ * fused layer): a Concat moves an element for a fraction of what a Sigmoid or Resize computes.
+ */
+function elementKinds(l: Layer, a: ModelAnalysis): { copyElements: number; specialOps: number } {
+  const names = new Set(l.nodes);
+  let copyElements = 0;
+  let specialOps = 0;
+  for (const n of a.shapes.order) {
+    if (!names.has(n.name) || n.domain !== '') continue;
+    const count = (t: string | undefined): number => (t ? a.shapes.facts.get(t)?.shape?.reduce((p, d) => p * d, 1) ?? 0 : 0);
+    if (COPY_OPS.has(n.opType)) copyElements += count(n.outputs[0]);
+    else if (SPECIAL_OPS.test(n.opType)) specialOps += /^(Reduce|Arg|Softmax|LogSoftmax)/.test(n.opType) ? count(n.inputs[0]) : count(n.outputs[0]);
+  }
+  return { copyElements, specialOps };
 }

@@ -1,5 +1,5 @@
 import type { LoadFeatures } from './features';
-import { bestForm, covers, fitForm, predict, type ClassModel, type Form, type Sample } from './predictor';
+import { bestForm, covers, FEATURE_SET, fitForm, predict, type ClassModel, type Form, type Sample } from './predictor';
 import { KERNEL_GRID_MODEL, type Session } from './profileSamples';
 import type { OpClass } from '../profiles/types';
 
@@ -8,6 +8,8 @@ export interface PredictorProfileJson {
   readonly kind: 'predictor';
   readonly name: string;
   readonly description: string;
+  /** The feature rows the weights were fitted on (FEATURE_SET); absent: the first set. */
+  readonly features?: number;
   readonly classes: Readonly<Partial<Record<OpClass, ClassModel & { readonly r2: number; readonly samples: number }>>>;
   /** Pooled model for op classes with too few samples, and for layers outside a class's range. */
   readonly fallback: ClassModel;
@@ -80,6 +82,7 @@ function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatur
     kind: 'predictor',
     name,
     description: `per-op-type latency regression on ${samples.length} measured layers (${[...new Set(samples.map((s) => s.model))].join(', ')})`,
+    features: FEATURE_SET,
     classes,
     fallback: { ...fitForm('linear', samples), range: undefined },
     baseline,

@@ -27,6 +27,9 @@ export interface ClassModel {
   readonly range?: readonly (readonly [number, number])[];
 }
 
+/** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes` changes. */
+export const FEATURE_SET = 2;
+
 const REACH = 2;
 
 /** Whether a layer lies within the sizes the class model was trained on (up to REACH× beyond). */
@@ -47,18 +50,25 @@ function gemmDims(f: LayerFeatures): { k: number; n: number } {
 /**
  * Sizes, and the three faces of the layer's GEMM (kernel and filters enter through K and M):
  * M·N outputs written, K·M weights read, K·N the im2col buffer a k×k convolution builds.
+ * Element-wise work is split by kind: a copied element costs a fraction of a Sigmoid's.
  */
 function sizes(f: LayerFeatures): number[] {
   const { k, n } = gemmDims(f);
   const m = Math.max(1, f.filters);
-  return [f.macs, f.elementOps, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0];
+  const copy = f.copyElements ?? 0;
+  const special = f.specialOps ?? 0;
+  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0];
 }
 
-/** The feature row of one form for an idle device: raw sizes, log sizes, or sizes with squares. */
+/**
+ * The feature row of one form for an idle device: raw sizes, log sizes, or a polynomial in the
+ * sizes (square roots, which let a small layer cost less than a straight line through large
+ * ones would say, and squares of the work and the data).
+ */
 export function row(form: Form, f: LayerFeatures): number[] {
   const s = sizes(f);
   if (form === 'log') return s.map((v) => Math.log1p(v));
-  if (form === 'poly') return [...s, f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9];
+  if (form === 'poly') return [...s, ...s.map(Math.sqrt), f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9];
   return s;
 }
 

@@ -1,5 +1,6 @@
 import { checkLink, type NetworkLink } from '../plan/network';
 import { PlanError } from '../plan/planError';
+import { FEATURE_SET } from '../predictor/predictor';
 import { OP_CLASSES, type ComputeProfile, type OpClass } from './types';
 
 type Json = Record<string, unknown>;
@@ -61,6 +62,10 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
       const fallback = value.fallback;
       const baseline = value.baseline;
       if (!isObject(classes) || !isObject(fallback) || !isObject(baseline)) return bad("a predictor needs 'classes', 'fallback' and 'baseline' (write it with edgecut fit)");
+      const features = typeof value.features === 'number' ? value.features : 1;
+      if (features !== FEATURE_SET) {
+        return bad(`this predictor was fitted on feature set ${features}, and this EdgeCut predicts with set ${FEATURE_SET}: fit it again from its profiles (edgecut fit PROFILE… --out FILE)`);
+      }
       return value as unknown as ComputeProfile;
     }
     default:

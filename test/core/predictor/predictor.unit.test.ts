@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { fitPredictor, predictLayer, sessionModel } from '../../../src/core/predictor/fitPredictor';
 import { mergeRepeats, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
 import type { LayerFeatures } from '../../../src/core/predictor/features';
-import type { Sample } from '../../../src/core/predictor/predictor';
+import { FEATURE_SET, type Sample } from '../../../src/core/predictor/predictor';
+import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
 import { fitNonNegative } from '../../../src/core/predictor/regression';
 
 function conv(macs: number, bytes: number): LayerFeatures {
@@ -82,6 +83,33 @@ describe('latency predictor (load features that hardly moved)', () => {
     const f = conv(1e8, 1e5);
     const busy = predictLayer(predictor, f, { busyThreads: 2, cpuUtilisation: 0.5, freeMemoryGB: 24.5 });
     assert.ok(Math.abs(busy - 2.4 * truth(f, 0)) / (2.4 * truth(f, 0)) < 0.1, `busy ${busy.toFixed(2)} vs ${(2.4 * truth(f, 0)).toFixed(2)}`);
+  });
+});
+
+describe('latency predictor (element-wise work by kind)', () => {
+  /** Copying an element costs 0.1 ns, a transcendental 2 ns, plus 4 µs per layer. */
+  const truth = (copy: number, special: number): number => 0.004 + (copy * 0.1 + special * 2) * 1e-6;
+  const layer = (copy: number, special: number): LayerFeatures => ({ opClass: 'elementwise', macs: 0, elementOps: copy + special, copyElements: copy, specialOps: special, inputBytes: 4 * (copy + special), outputBytes: 4 * (copy + special), params: 0, kernel: 1, stride: 1, filters: 1 });
+  const samples: Sample[] = [];
+  for (let i = 1; i <= 20; i++) {
+    const [copy, special] = i % 2 ? [i * 50_000, 0] : [0, i * 5_000];
+    samples.push({ model: `m${i % 4}`, features: layer(copy, special), load: { busyThreads: 0, cpuUtilisation: 0, freeMemoryGB: 2 }, ms: truth(copy, special) });
+  }
+  const { predictor } = fitPredictor('kinds', samples, { cpuUtilisation: 0, freeMemoryGB: 2 });
+
+  it('tells a copy from a Sigmoid of the same size', () => {
+    const idle = { busyThreads: 0, cpuUtilisation: 0, freeMemoryGB: 2 };
+    const copy = predictLayer(predictor, layer(400_000, 0), idle);
+    const special = predictLayer(predictor, layer(0, 400_000), idle);
+    assert.ok(Math.abs(copy / truth(400_000, 0) - 1) < 0.1, `copy ${copy} vs ${truth(400_000, 0)}`);
+    assert.ok(Math.abs(special / truth(0, 400_000) - 1) < 0.1, `special ${special} vs ${truth(0, 400_000)}`);
+  });
+
+  it('writes its feature set, which a plan checks when it reads the predictor', () => {
+    assert.equal(predictor.features, FEATURE_SET);
+    assert.doesNotThrow(() => parseComputeProfile(JSON.parse(JSON.stringify(predictor)), 'p.json'));
+    const older = { ...predictor, features: undefined };
+    assert.throws(() => parseComputeProfile(older, 'old.predictor.json'), /old\.predictor\.json: this predictor was fitted on feature set 1.*fit it again/);
   });
 });
 

@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { analyzeModel } from '../../../src/core/analysis';
+import { layerFeatures } from '../../../src/core/predictor/features';
+import { loadModelFile } from '../../../src/node/modelFile';
+import { ppocrModel, REPO_ROOT, requireOrSkip, sharedModelsDir } from '../../helpers/paths';
+
+async function features(file: string, dims: Record<string, number> = {}) {
+  const a = analyzeModel((await loadModelFile(file)).model, { dims });
+  return a.layers.layers.map((l, i) => ({ ops: l.ops.filter((o) => o !== 'Constant'), f: layerFeatures(a)[i] as ReturnType<typeof layerFeatures>[number] }));
+}
+
+describe('layer features: element-wise work by kind', () => {
+  it('squeezenet: a Concat layer is all copy, a Conv+Relu layer has none', async function () {
+    const dir = sharedModelsDir();
+    requireOrSkip(this, !!dir, 'the shared models folder', 'set EDGECUT_SHARED_DIR to the folder holding models/');
+    if (!dir) return;
+    const layers = await features(path.join(dir, 'squeezenet1_1.onnx'));
+    const concats = layers.filter((l) => l.ops.join('+') === 'Concat');
+    assert.equal(concats.length, 8);
+    for (const { f } of concats) {
+      assert.equal(f.opClass, 'elementwise');
+      assert.ok(f.elementOps > 0);
+      assert.equal(f.copyElements, f.elementOps, 'a Concat only moves its elements');
+      assert.equal(f.specialOps, 0);
+      assert.equal(f.copyElements * 4, f.outputBytes, 'one element copied per output element');
+    }
+    const conv = layers.find((l) => l.f.opClass === 'conv');
+    assert.equal(conv?.f.copyElements, 0);
+    assert.equal(conv?.f.specialOps, 0);
+  });
+
+  it('densenet121: Concat+BatchNormalization+Relu splits into a copy and arithmetic', async () => {
+    const layers = await features(path.join(REPO_ROOT, 'test/fixtures/densenet121.onnx'));
+    const fused = layers.filter((l) => l.ops.join('+') === 'Concat+BatchNormalization+Relu');
+    assert.ok(fused.length > 50);
+    for (const { f } of fused) {
+      assert.ok((f.copyElements ?? 0) > 0 && (f.copyElements ?? 0) < f.elementOps, `copy ${f.copyElements} of ${f.elementOps}`);
+      assert.equal(f.elementOps, 3 * (f.copyElements ?? 0), 'Concat, BN and Relu each touch every element once');
+    }
+  });
+
+  it('PP-OCR cls: HardSigmoid and Softmax count as special work', async () => {
+    const layers = await features(ppocrModel('cls'), { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 });
+    const hardSigmoid = layers.filter((l) => l.ops.includes('HardSigmoid'));
+    assert.ok(hardSigmoid.length > 0);
+    for (const { f } of hardSigmoid) assert.ok((f.specialOps ?? 0) > 0 && (f.specialOps ?? 0) <= f.elementOps);
+    const softmax = layers.find((l) => l.ops.join('+') === 'Softmax');
+    assert.equal(softmax?.f.specialOps, softmax?.f.elementOps);
+  });
+});

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { runOverhead } from '../src/core/deploy/runOverhead';
 import type { SmokeTest } from '../src/core/deploy/runReport';
 import type { PlanJson } from '../src/core/plan/planJson';
-import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
+import { separateCores, startTestbed, testbedRequirement } from '../test/testbed/testbed';
 import { cli } from '../test/helpers/cli';
 
 async function ok(argv: string[]): Promise<string> {
@@ -57,7 +57,7 @@ export function stageTimes(planned: readonly Spans[], ran: readonly Spans[]): De
 export async function measure(model: string, rounds: number, jobs: number, shaping: { upMbps: number; downMbps: number; delayMs: number }, log: (l: string) => void): Promise<DeployRound[]> {
   const repo = path.dirname(__dirname);
   if (!existsSync(path.join(repo, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: repo });
-  const tb = await startTestbed({ ...shaping, deviceCpu: 1 });
+  const tb = await startTestbed({ ...shaping, ...separateCores() });
   const work = mkdtempSync(path.join(tmpdir(), 'edgecut-bench-deploy-'));
   const ssh = ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
   const device = `${tb.user}@${tb.device.host}:${tb.device.port}`;

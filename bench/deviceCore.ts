@@ -1,11 +1,10 @@
 // Step 4 measurements on the testbed (root only), bundled by bench/deviceAccuracy.mjs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cpus } from 'node:os';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
 import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
-import { startTestbed, testbedRequirement } from '../test/testbed/testbed';
+import { separateCores, startTestbed, testbedRequirement } from '../test/testbed/testbed';
 import { cli } from '../test/helpers/cli';
 
 export interface ModelInput {
@@ -56,7 +55,7 @@ export function requirement(): { ok: boolean; why?: string } {
 export async function measure(models: readonly ModelInput[], log: (l: string) => void) {
   // One dedicated core (pinned, not a quota): busy threads then time-share it evenly instead of
   // throttling the model in bursts, which made loaded per-layer times bimodal.
-  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, deviceCpu: 1, deviceCores: String(cpus().length - 1) });
+  const tb = await startTestbed({ upMbps: 10, downMbps: 40, delayMs: 20, ...separateCores() });
   // Profiles are kept under bench/.work/ so the predictor can be studied without re-measuring.
   const work = path.join(__dirname, '.work', 'device-profiles');
   mkdirSync(work, { recursive: true });

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunReport } from '../../src/core/deploy/runReport';
 import { speedCheckLine, speedSummary, type Retimed } from '../../src/core/deploy/stageSpeed';
 import { REPO_ROOT, requireOrSkip, sharedModelsDir } from '../helpers/paths';
-import { requireTestbed, startTestbed, type Testbed } from '../testbed/testbed';
+import { requireTestbed, separateCores, startTestbed, type Testbed } from '../testbed/testbed';
 import { cli } from '../helpers/cli';
 
 type Deployed = { id: string; predictedMakespanMs: number; report: RunReport & { verified: { jobs: number; maxRelativeDifference: number }; retimed?: Retimed } };
@@ -15,10 +15,10 @@ const ssh = (tb: Testbed): string[] => ['--identity', tb.identityFile, '--known-
 const hostArgs = (tb: Testbed): string[] => ['--device', `${tb.user}@${tb.device.host}:${tb.device.port}`, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, ...ssh(tb)];
 const deployArgsFor = (tb: Testbed, work: string, model: string): string[] => ['--plan', path.join(work, 'plan.json'), '--model', model, ...hostArgs(tb), '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--json'];
 
-/** A testbed with a 1-CPU device and no deployment yet, profiled and planned for 10 jobs of `model`. */
+/** A testbed with a device on a core of its own and no deployment yet, profiled and planned for 10 jobs of `model`. */
 async function deployTestbed(shaping: { upMbps: number; downMbps: number; delayMs: number }, work: string, model: string): Promise<Testbed> {
   if (!existsSync(path.join(REPO_ROOT, 'dist', 'runtime', 'runner.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: REPO_ROOT });
-  const tb = await startTestbed({ ...shaping, deviceCpu: 1 });
+  const tb = await startTestbed({ ...shaping, ...separateCores() });
   await tb.run('device', ['sh', '-c', 'rm -rf "$HOME/.edgecut/deploy"']);
   await profileAndPlan(tb, work, model);
   return tb;
@@ -86,6 +86,18 @@ function assertMakespan(d: Deployed, strategy: string): void {
 /** Where the deploy runs are written for the benchmark and the closing note. */
 export const DEPLOY_RESULTS = path.join(REPO_ROOT, 'test-output', 'deploy');
 
+/** The CPU lists (Cpus_allowed_list) of this machine's processes whose NUL-separated argv matches. */
+function allowedCpus(match: (cmdline: string) => boolean): string[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      if (!match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) return [];
+      return [/Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?'];
+    } catch {
+      return []; // the process ended while we looked
+    }
+  });
+}
+
 /**
  * Step 5 end to end on the testbed: profile both hosts and the link, plan squeezenet for 10 jobs,
  * deploy JPS and PO to the namespaces, compare what ran with the plan, then the faults.
@@ -119,6 +131,17 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
       assertMakespan(d, strategy);
     });
   }
+
+  it('runs the device on a core of its own: its sshd there, the server\'s sshd and both delay proxies on the others', () => {
+    const want = separateCores();
+    if (!want.deviceCores) return; // one core: nothing to separate
+    const sshd = (role: string): string[] => allowedCpus((cmd) => cmd.includes(path.join(tb.dir, `sshd_${role}_config`)));
+    const proxies = allowedCpus((cmd) => cmd.includes('delayProxy.ts') && [tb.server.peerAddressFromOther, tb.device.peerAddressFromOther].some((a) => cmd.includes(`--listen\0${a}\0`)));
+    assert.deepEqual(sshd('device'), [want.deviceCores]);
+    assert.deepEqual(sshd('server'), [want.serverCores]);
+    assert.ok(proxies.length >= 2, `delay proxies found: ${proxies.length}`);
+    assert.deepEqual([...new Set(proxies)], [want.serverCores]);
+  });
 
   /** Whether the PO deployment runs a server (PO may keep every job on the device). */
   const poServes = (): boolean => runs.PO?.report.jobs.some((j) => j.planned !== 'local') ?? false;

@@ -64,11 +64,17 @@ export function probe(role: 'listen' | 'connect', host: string, port: number, ac
   return [process.execPath, '-e', PROBE_JS, role, host, String(port), action, ...(n === undefined ? [] : [String(n)])];
 }
 
-/** A single-threaded busy loop that reports its own wall and CPU time (node's startup left out):
- *  cpuMs/ms is the share of a CPU it got, which a CPU cap bounds whatever else the machine runs. */
+/**
+ * A single-threaded busy loop that reports its own wall and CPU time (node's startup left out):
+ * cpuMs/ms is the share of a CPU it got, which a CPU cap bounds whatever else the machine runs.
+ * The loop is a function optimised by warm-up calls before the clock starts: a top-level loop is
+ * optimised on the fly (on-stack replacement), and whether that happened early or late once made
+ * the same loop 5× slower per iteration in one run than in the next (1041 ms free, 193 ms of CPU
+ * capped), whatever the cap.
+ */
 export function busyLoopCommand(iterations: number): string {
-  const js = 'const w=performance.now(),c=process.cpuUsage();let x=0;' +
-    `for(let i=0;i<${iterations};i++)x=(x+i)|0;` +
+  const js = 'function spin(n){let x=0;for(let i=0;i<n;i++)x=(x+i)|0;return x}for(let k=0;k<200;k++)spin(1e5);' +
+    `const w=performance.now(),c=process.cpuUsage();const x=spin(${iterations});` +
     'const u=process.cpuUsage(c);console.log(JSON.stringify({ms:performance.now()-w,cpuMs:(u.user+u.system)/1000,x}))';
   return `${process.execPath} -e '${js}'`;
 }

@@ -97,7 +97,7 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
 }
 
 /** Two exports of one network (resnet18 and its dynamo export) are one model for leave-one-out. */
-const family = (model: string): string => model.replace(/\.dynamo(?=\.onnx$)/, '');
+export const family = (model: string): string => model.replace(/\.dynamo(?=\.onnx$)/, '');
 
 /** Leave-one-model-out: fit on the others (and not on another export of the same network) and,
  *  when given, the kernel grid; predict the left-out model's idle whole-model time. */

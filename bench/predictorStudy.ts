@@ -10,7 +10,7 @@
 // or a chosen form, and with it a prediction, can differ slightly.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { accuracy, fastestRounds, mergeRounds, ROUNDS } from './deviceCore';
+import { accuracy, family, fastestRounds, mergeRounds, ROUNDS } from './deviceCore';
 import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
 import { idleBaseline, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
@@ -42,7 +42,6 @@ function report(title: string, a: ReturnType<typeof accuracy>): void {
 
 /** Per held-out model and op class: measured idle layer time against the fit without the model. */
 function byClass(profiles: Profiles): void {
-  const family = (m: string): string => m.replace(/\.dynamo(?=\.onnx$)/, '');
   const samples = profiles.flatMap((p) => profileSamples(p.profile));
   const sessions = profiles.flatMap((p) => profileSessions(p.profile));
   const baseline = idleBaseline(profiles.map((p) => p.profile));

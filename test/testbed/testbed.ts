@@ -205,11 +205,7 @@ function pinned(cores: string | undefined, argv: string[]): string[] {
 }
 
 /** Where each host's processes run. */
-interface Cpus {
-  readonly deviceCpu?: number;
-  readonly deviceCores?: string;
-  readonly serverCores?: string;
-}
+type Cpus = Pick<TestbedOptions, 'deviceCpu' | 'deviceCores' | 'serverCores'>;
 
 /** In a namespace, on the host's cores; on the device, inside its cgroup first. */
 function nsArgv(l: Layout, ns: HostName, argv: string[], cpu: Cpus): string[] {

@@ -64,16 +64,16 @@ const SPECIAL_OPS = /^(Sigmoid|HardSigmoid|HardSwish|Tanh|Exp|Log|Pow|Sqrt|Erf|G
 /**
  * The layer's element-wise work by kind (Edge Intelligence's per-op-type features within one
  * fused layer): a Concat moves an element for a fraction of what a Sigmoid or Resize computes.
+ * Each node's share is its own elementOps (costs/nodeCost), so the kinds add up within the layer's.
  */
 function elementKinds(l: Layer, a: ModelAnalysis): { copyElements: number; specialOps: number } {
-  const names = new Set(l.nodes);
   let copyElements = 0;
   let specialOps = 0;
-  for (const n of a.shapes.order) {
-    if (!names.has(n.name) || n.domain !== '') continue;
-    const count = (t: string | undefined): number => (t ? a.shapes.facts.get(t)?.shape?.reduce((p, d) => p * d, 1) ?? 0 : 0);
-    if (COPY_OPS.has(n.opType)) copyElements += count(n.outputs[0]);
-    else if (SPECIAL_OPS.test(n.opType)) specialOps += /^(Reduce|Arg|Softmax|LogSoftmax)/.test(n.opType) ? count(n.inputs[0]) : count(n.outputs[0]);
-  }
+  l.nodes.forEach((name, i) => {
+    const op = l.ops[i] ?? '';
+    const work = a.costs.get(name)?.elementOps ?? 0;
+    if (COPY_OPS.has(op)) copyElements += work;
+    else if (SPECIAL_OPS.test(op)) specialOps += work;
+  });
   return { copyElements, specialOps };
 }

@@ -42,7 +42,7 @@ function run(times: StageTimes[], d: number, s: number, fallback: number[] = [])
   };
 }
 
-describe('speed check: the plan re-timed at the compute speeds measured before a run', () => {
+describe('speed check: the plan re-timed at the compute speeds a run measured', () => {
   const times: StageTimes[] = [[5, 30, 3, 10], [6, 0, 0, 0], [6, 0, 0, 0], [4, 20, 2, 8], [6, 0, 0, 0]];
   const m = bundle(times);
 

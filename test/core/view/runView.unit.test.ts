@@ -36,7 +36,7 @@ describe('a deployed run as the timeline draws it (runView)', () => {
     assert.equal(run.notes.length, 1);
   });
 
-  it('carries the speed check of the warm-up runs (and none when the runner had none)', () => {
+  it('carries the speed check of the timed runs (and none when the runner had none)', () => {
     assert.equal(runView('d1', 'JPS', report, [0, 1, 2]).speedCheck, undefined);
     const run = runView('d1', 'JPS', { ...report, retimed: { speed: { device: 1.2, server: 0.9, runs: 4 }, makespanMs: 29 } }, [0, 1, 2]);
     assert.deepEqual(run.speedCheck, { device: 1.2, server: 0.9, runs: 4, makespanMs: 29 });

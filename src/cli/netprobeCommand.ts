@@ -25,6 +25,6 @@ export async function netprobeCommand(argv: readonly string[], out: Output): Pro
   const text = JSON.stringify(net, null, 2);
   const file = opt('out');
   if (file) writeFileSync(file, text + '\n');
-  out.stdout(`${device} → ${server}: ${net.upMbps} Mbit/s up, ${net.downMbps} Mbit/s down, RTT ${net.rttMs} ms${file ? `\nwrote ${file} (use: edgecut plan MODEL --network ${file})` : ''}\n`);
+  out.stdout(`${device} → ${server}: ${net.upMbps} Mbit/s up, ${net.downMbps} Mbit/s down, RTT ${net.rttMs} ms; the device writes a message in ${net.deviceSend.perMessageMs} ms + ${net.deviceSend.perMBMs} ms/MB${file ? `\nwrote ${file} (use: edgecut plan MODEL --network ${file})` : ''}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
 import { dimsKnownTo } from '../core/shapes/bindInputs';
 import { latencyOf } from '../core/plan/cut';
+import { deviceSendText } from '../core/plan/network';
 import { planOffloading, STRATEGY_NAMES, type Plan } from '../core/plan/plan';
 import { planJson } from '../core/plan/planJson';
 import { PlanError } from '../core/plan/planError';
@@ -53,7 +54,7 @@ export function renderPlan(plan: Plan): string {
   const l = plan.link;
   const lo = plan.strategies.LO.makespanMs;
   const head = [
-    `${plan.models.map((m) => `${m.name} ×${m.jobs}`).join(', ')} on ${plan.device.name} → ${plan.server.name} over ${l.name} (${l.upMbps} Mbit/s up, ${l.downMbps} down, RTT ${l.rttMs} ms)`,
+    `${plan.models.map((m) => `${m.name} ×${m.jobs}`).join(', ')} on ${plan.device.name} → ${plan.server.name} over ${l.name} (${l.upMbps} Mbit/s up, ${l.downMbps} down, RTT ${l.rttMs} ms${deviceSendText(l)})`,
     '',
   ];
   const rows = STRATEGY_NAMES.map((name) => {

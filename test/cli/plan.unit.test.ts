@@ -18,19 +18,26 @@ describe('edgecut plan', () => {
     assert.match(r.out, /JPS \((exact|two-stage-exact|search)\) uses:/);
   });
 
-  for (const network of ['3g', '4g', 'wifi', 'cat1', 'up=8.8,down=29.1,rtt=40']) {
-    it(`--json numbers are reproducible from layers and the transfer model (${network})`, async () => {
+  // A netprobe file: the device's own send time joins the device stage of every cut that sends.
+  const netprobed = path.join(mkdtempSync(path.join(tmpdir(), 'edgecut-net-')), 'net.json');
+  writeFileSync(netprobed, JSON.stringify({ name: 'netprobe', upMbps: 40, downMbps: 80, rttMs: 4, deviceSend: { perMessageMs: 0.4, perMBMs: 30 } }));
+  for (const network of ['3g', '4g', 'wifi', 'cat1', 'up=8.8,down=29.1,rtt=40', netprobed]) {
+    it(`--json numbers are reproducible from layers and the transfer model (${path.basename(network)})`, async () => {
       const r = await cli('plan', EX('googlenet.onnx'), '--jobs', '4', '--network', network, '--json');
       assert.equal(r.code, 0, r.err);
       const j = JSON.parse(r.out) as PlanJson;
-      const { upMbps, downMbps, rttMs } = j.network;
+      const { upMbps, downMbps, rttMs, deviceSend } = j.network;
+      assert.equal(deviceSend?.perMBMs, network === netprobed ? 30 : undefined);
+      if (network === netprobed) assert.match((await cli('plan', EX('googlenet.onnx'), '--network', network)).out, /RTT 4 ms, device send 0\.4 ms \+ 30 ms\/MB\)/);
+      const send = (bytes: number): number => (bytes > 0 && deviceSend ? deviceSend.perMessageMs + (deviceSend.perMBMs * bytes) / 1e6 : 0);
       const m = j.models[0] as PlanJson['models'][number];
       const outputsOnServer = (head: Set<number>) => m.outputs.filter((o) => o.layer !== null && !head.has(o.layer));
       for (const c of j.candidates) {
         const head = new Set(c.headLayers);
-        const dev = j.layers.filter((l) => head.has(l.id)).reduce((s, l) => s + l.deviceMs, 0);
+        const upBytes = c.cutTensors.reduce((s, t) => s + (m.tensors[t] ?? NaN), 0);
+        const dev = j.layers.filter((l) => head.has(l.id)).reduce((s, l) => s + l.deviceMs, 0) + send(upBytes);
         const srv = j.layers.filter((l) => !head.has(l.id)).reduce((s, l) => s + l.serverMs, 0);
-        const up = transfer(c.cutTensors.reduce((s, t) => s + (m.tensors[t] ?? NaN), 0), upMbps, rttMs);
+        const up = transfer(upBytes, upMbps, rttMs);
         const down = transfer(outputsOnServer(head).reduce((s, o) => s + (m.tensors[o.tensor] ?? NaN), 0), downMbps, rttMs);
         assert.ok(close(c.deviceMs, dev) && close(c.serverMs, srv) && close(c.uplinkMs, up) && close(c.downlinkMs, down), `candidate ${c.id}`);
       }
@@ -79,6 +86,8 @@ describe('edgecut plan', () => {
     writeFileSync(badProfile, JSON.stringify({ kind: 'roofline', peakGmacs: -1 }));
     const notJson = path.join(dir, 'x.json');
     writeFileSync(notJson, '{nope');
+    const badSend = path.join(dir, 'net.json');
+    writeFileSync(badSend, JSON.stringify({ upMbps: 10, downMbps: 10, rttMs: 1, deviceSend: { perMessageMs: -1, perMBMs: 2 } }));
     const measured = path.join(dir, 'measured.json');
     writeFileSync(measured, JSON.stringify({ kind: 'measured', name: 'pi', layerCount: 3, layers: [{ id: 0, ms: 1 }] }));
     const cases: [string[], RegExp][] = [
@@ -86,6 +95,7 @@ describe('edgecut plan', () => {
       [['--server', 'tpu'], /unknown server 'tpu'/],
       [['--network', '5g'], /unknown network '5g'/],
       [['--network', 'up=0,down=1'], /positive/],
+      [['--network', badSend], /deviceSend needs non-negative perMessageMs and perMBMs/],
       [['--device', badProfile], /'peakGmacs' must be a number/],
       [['--device', notJson], /not valid JSON/],
       [['--device', measured], /measured on a model with 3 layers/],

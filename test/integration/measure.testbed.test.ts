@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { SendCost } from '../../src/core/plan/network';
 import type { PlanJson } from '../../src/core/plan/planJson';
 import type { DeviceProfileJson } from '../../src/node/profile/profileDevice';
 import { REPO_ROOT, sharedModelsDir } from '../helpers/paths';
@@ -164,12 +165,23 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
     const out = path.join(work, 'net.json');
     const r = await cli('netprobe', '--device', deviceSpec(), '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh(), '--out', out);
     assert.equal(r.code, 0, r.err);
-    const net = JSON.parse(readFileSync(out, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number };
+    const net = JSON.parse(readFileSync(out, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number; deviceSend: SendCost };
     assert.ok(Math.abs(net.upMbps - 10) / 10 < 0.1, `up ${net.upMbps}`);
     assert.ok(Math.abs(net.downMbps - 40) / 40 < 0.1, `down ${net.downMbps}`);
     assert.ok(net.rttMs > 20 * 0.7 && net.rttMs < 20 * 1.6, `rtt ${net.rttMs}`);
+    // A write on the device takes some microseconds, and far less than the link's own time.
+    console.log(`      device send: ${net.deviceSend.perMessageMs} ms per message + ${net.deviceSend.perMBMs} ms/MB`);
+    assert.ok(net.deviceSend.perMessageMs > 0 && net.deviceSend.perMessageMs < 5, `per message ${net.deviceSend.perMessageMs} ms`);
+    assert.ok(net.deviceSend.perMBMs >= 0 && net.deviceSend.perMBMs < 0.1 * 800, `per MB ${net.deviceSend.perMBMs} ms (the 10 Mbit/s link takes 800 ms/MB)`);
     const plan = await cli('plan', squeezenet, '--network', out, '--json');
     assert.equal(plan.code, 0, plan.err);
+    // The plan charges it to the device: all on the server, the device still sends the input.
+    const j = JSON.parse(plan.out) as PlanJson;
+    assert.deepEqual(j.network.deviceSend, net.deviceSend);
+    const cloud = j.candidates.find((c) => c.headLayers.length === 0);
+    assert.ok(cloud, 'the all-server candidate');
+    const input = 3 * 224 * 224 * 4;
+    assert.ok(Math.abs(cloud.deviceMs - (net.deviceSend.perMessageMs + (net.deviceSend.perMBMs * input) / 1e6)) < 1e-6, `CO device stage ${cloud.deviceMs} ms`);
   });
 
   it('fits a load-aware predictor from profiles and plans an unprofiled model with it', async () => {

@@ -1,3 +1,4 @@
+import { deviceSendText } from '../plan/network';
 import { jobMix, type BundleManifest } from './manifest';
 
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
@@ -10,7 +11,7 @@ export function bundleReadmes(m: BundleManifest): Record<'device' | 'server' | '
 
 Runs ${m.jobs.length} job(s) (${mix}) in the planned order: the device computes each job's head
 while the previous job's cut tensors travel to the server on one pipelined connection.
-Predicted makespan: ${fmt(m.predicted.makespanMs)} over ${m.network.name} (${m.network.upMbps} Mbit/s up, ${m.network.downMbps} down, ${m.network.rttMs} ms RTT).
+Predicted makespan: ${fmt(m.predicted.makespanMs)} over ${m.network.name} (${m.network.upMbps} Mbit/s up, ${m.network.downMbps} down, ${m.network.rttMs} ms RTT${deviceSendText(m.network)}).
 
 Run (Node 18+; \`npm install\` fetches ONNX Runtime, or deploy with \`edgecut deploy\`, which brings it offline):
 

@@ -1,6 +1,6 @@
 import { evaluateCut, latencyOf, type CutCandidate } from './cut';
 import { bestSingleCut, minCutHead } from './minCut';
-import { serializationMs, type NetworkLink } from './network';
+import { deviceSendBytesMs, serializationMs, type NetworkLink } from './network';
 import type { PlanGraph } from './planGraph';
 
 /**
@@ -47,7 +47,8 @@ function hull(
   const head = minCutHead(g, {
     device: (v) => g.layers[v]?.deviceMs ?? 0,
     server: () => 0,
-    tensor: (i) => lambda * serializationMs(g.tensors[i]?.bytes ?? 0, link.upMbps),
+    // A candidate's device time includes its send time per byte (cut.ts), so the cut pays it too.
+    tensor: (i) => lambda * serializationMs(g.tensors[i]?.bytes ?? 0, link.upMbps) + deviceSendBytesMs(g.tensors[i]?.bytes ?? 0, link),
   });
   const r = add(head);
   const value = (c: CutCandidate): number => c.deviceMs + lambda * bandwidthMs(g, c, link);

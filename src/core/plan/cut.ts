@@ -1,4 +1,4 @@
-import { serializationMs, transferMs, type NetworkLink } from './network';
+import { deviceSendMs, serializationMs, transferMs, type NetworkLink } from './network';
 import type { PlanGraph } from './planGraph';
 
 /**
@@ -41,7 +41,8 @@ export function evaluateCut(g: PlanGraph, head: ReadonlySet<number>, link: Netwo
   return {
     head,
     cutTensors,
-    deviceMs,
+    // The device writes the message before its next job starts (netprobe's send cost).
+    deviceMs: deviceMs + deviceSendMs(upBytes, link),
     uplinkMs: transferMs(upBytes, link.upMbps, link.rttMs),
     serverMs,
     downlinkMs: transferMs(downBytes, link.downMbps, link.rttMs),

@@ -1,6 +1,6 @@
 import { evaluateCut, latencyOf, type CutCandidate } from './cut';
 import { FlowNetwork } from './maxFlow';
-import { serializationMs, type NetworkLink } from './network';
+import { deviceSendBytesMs, serializationMs, type NetworkLink } from './network';
 import type { PlanGraph } from './planGraph';
 
 /** Per-layer and per-tensor weights of a cut objective Σ_H device + Σ_T server + Σ_cut tensor. */
@@ -41,7 +41,9 @@ export function minCutHead(g: PlanGraph, w: CutWeights): Set<number> {
 
 /**
  * The exact best single-job split (Neurosurgeon for chains, DADS for DAGs). The min cut pays
- * bandwidth only; each non-empty message adds rttMs/2, so the cut is compared with local-only.
+ * what grows with the bytes (the link's bandwidth, the device's send time per byte); each
+ * non-empty message adds rttMs/2 and the per-message send time, so the cut is compared with
+ * local-only.
  */
 export function bestSingleCut(g: PlanGraph, link: NetworkLink): CutCandidate {
   const downBytes = new Map<number, number>();
@@ -49,7 +51,7 @@ export function bestSingleCut(g: PlanGraph, link: NetworkLink): CutCandidate {
   const head = minCutHead(g, {
     device: (v) => g.layers[v]?.deviceMs ?? 0,
     server: (v) => (g.layers[v]?.serverMs ?? 0) + serializationMs(downBytes.get(v) ?? 0, link.downMbps),
-    tensor: (i) => serializationMs(g.tensors[i]?.bytes ?? 0, link.upMbps),
+    tensor: (i) => serializationMs(g.tensors[i]?.bytes ?? 0, link.upMbps) + deviceSendBytesMs(g.tensors[i]?.bytes ?? 0, link),
   });
   const cut = evaluateCut(g, head, link);
   const local = evaluateCut(g, new Set(g.layers.map((l) => l.id)), link);

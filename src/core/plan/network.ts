@@ -6,6 +6,34 @@ export interface NetworkLink {
   readonly upMbps: number;
   readonly downMbps: number;
   readonly rttMs: number;
+  /** The device's own time to send a message (absent: free, as in the papers' model). */
+  readonly deviceSend?: SendCost;
+}
+
+/**
+ * CPU time the device spends handing one message to the socket (framing, copies, the send
+ * call), measured by `edgecut netprobe`. It occupies the device, not the link: the next job's
+ * head cannot start until the message is written, so it belongs to the device stage.
+ */
+export interface SendCost {
+  readonly perMessageMs: number;
+  readonly perMBMs: number;
+}
+
+/** The device's send time for one message of `bytes` (nothing to send costs nothing). */
+export function deviceSendMs(bytes: number, link: NetworkLink): number {
+  if (bytes <= 0 || !link.deviceSend) return 0;
+  return link.deviceSend.perMessageMs + deviceSendBytesMs(bytes, link);
+}
+
+/** `, device send 0.1 ms + 0.3 ms/MB` for a link that has a measured send cost, else nothing. */
+export function deviceSendText(link: Pick<NetworkLink, 'deviceSend'>): string {
+  return link.deviceSend ? `, device send ${link.deviceSend.perMessageMs} ms + ${link.deviceSend.perMBMs} ms/MB` : '';
+}
+
+/** The part of the device's send time that grows with the bytes sent. */
+export function deviceSendBytesMs(bytes: number, link: NetworkLink): number {
+  return link.deviceSend ? (link.deviceSend.perMBMs * bytes) / 1e6 : 0;
 }
 
 /**
@@ -42,6 +70,10 @@ export function checkLink(link: NetworkLink, source: string): NetworkLink {
   const ok = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isFinite(v) && v >= min;
   if (!ok(link.upMbps, 1e-6) || !ok(link.downMbps, 1e-6) || !ok(link.rttMs, 0)) {
     throw new PlanError('bad-network', `${source}: a network needs positive upMbps and downMbps and a non-negative rttMs`);
+  }
+  const send = link.deviceSend;
+  if (send !== undefined && (!ok(send.perMessageMs, 0) || !ok(send.perMBMs, 0))) {
+    throw new PlanError('bad-network', `${source}: deviceSend needs non-negative perMessageMs and perMBMs (as edgecut netprobe writes them)`);
   }
   return link;
 }

@@ -1,5 +1,6 @@
 import type { CutCandidate } from './cut';
 import { STAGES } from './flowShop';
+import type { SendCost } from './network';
 import type { ModelPlan, Plan, StrategyName } from './plan';
 
 export interface CandidateJson {
@@ -37,7 +38,7 @@ export interface ScheduleEntryJson {
 
 /** The `edgecut plan --json` document (issue: Step 2, point 7). */
 export interface PlanJson {
-  readonly network: { name: string; upMbps: number; downMbps: number; rttMs: number };
+  readonly network: { name: string; upMbps: number; downMbps: number; rttMs: number; deviceSend?: SendCost };
   readonly device: string;
   readonly server: string;
   /** The first (or only) model's layers and candidates; every model is in `models`. */
@@ -101,7 +102,7 @@ export function planJson(plan: Plan): PlanJson {
   }
   const first = models[0] as ModelPlanJson;
   return {
-    network: { name: plan.link.name, upMbps: plan.link.upMbps, downMbps: plan.link.downMbps, rttMs: plan.link.rttMs },
+    network: { name: plan.link.name, upMbps: plan.link.upMbps, downMbps: plan.link.downMbps, rttMs: plan.link.rttMs, ...(plan.link.deviceSend ? { deviceSend: plan.link.deviceSend } : {}) },
     device: plan.device.name,
     server: plan.server.name,
     layers: first.layers,

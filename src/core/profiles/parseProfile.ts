@@ -1,4 +1,4 @@
-import { checkLink, type NetworkLink } from '../plan/network';
+import { checkLink, type NetworkLink, type SendCost } from '../plan/network';
 import { PlanError } from '../plan/planError';
 import { FEATURE_SET } from '../predictor/predictor';
 import { OP_CLASSES, type ComputeProfile, type OpClass } from './types';
@@ -73,7 +73,7 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
   }
 }
 
-/** A network file: {upMbps, downMbps, rttMs} (as `edgecut netprobe` writes it). */
+/** A network file: {upMbps, downMbps, rttMs, deviceSend?} (as `edgecut netprobe` writes it). */
 export function parseNetwork(value: unknown, source: string): NetworkLink {
   if (!isObject(value)) throw new PlanError('bad-network', `${source}: a network is a JSON object {upMbps, downMbps, rttMs}`);
   const link = {
@@ -81,8 +81,14 @@ export function parseNetwork(value: unknown, source: string): NetworkLink {
     upMbps: value.upMbps as number,
     downMbps: value.downMbps as number,
     rttMs: (value.rttMs ?? 0) as number,
+    ...(value.deviceSend === undefined ? {} : { deviceSend: parseSendCost(value.deviceSend, source) }),
   };
   return checkLink(link, source);
+}
+
+function parseSendCost(v: unknown, source: string): SendCost {
+  if (!isObject(v)) throw new PlanError('bad-network', `${source}: deviceSend is an object {perMessageMs, perMBMs} (as edgecut netprobe writes it)`);
+  return { perMessageMs: v.perMessageMs as number, perMBMs: v.perMBMs as number };
 }
 
 function isObject(v: unknown): v is Json {

@@ -1,5 +1,6 @@
 import { latencyOf } from '../plan/cut';
 import { displayCut } from '../plan/displayCut';
+import { deviceSendText } from '../plan/network';
 import { STRATEGY_NAMES, type Plan } from '../plan/plan';
 import { fmtMs } from '../format';
 import { escapeHtml } from './escape';
@@ -36,7 +37,7 @@ export function planReportHtml(plan: Plan): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>EdgeCut plan</title><style>${STYLE}</style></head><body>
 <h1>EdgeCut plan: ${escapeHtml(plan.models.map((m) => `${m.name} ×${m.jobs}`).join(', '))}</h1>
-<p>Device ${escapeHtml(plan.device.name)}, server ${escapeHtml(plan.server.name)}, network ${escapeHtml(l.name)} (${l.upMbps} Mbit/s up, ${l.downMbps} Mbit/s down, RTT ${l.rttMs} ms). JPS method: ${escapeHtml(plan.jpsMethod)}.</p>
+<p>Device ${escapeHtml(plan.device.name)}, server ${escapeHtml(plan.server.name)}, network ${escapeHtml(l.name)} (${l.upMbps} Mbit/s up, ${l.downMbps} Mbit/s down, RTT ${l.rttMs} ms${deviceSendText(l)}). JPS method: ${escapeHtml(plan.jpsMethod)}.</p>
 <h2>Strategies</h2><table><tr><th>strategy</th><th>makespan ms</th><th>reduction vs LO</th></tr>${rows.join('')}</table>
 <h2>JPS pipeline</h2>${timelineSvg(plan, 'JPS')}
 <h2>PO pipeline</h2>${timelineSvg(plan, 'PO')}

@@ -1,3 +1,4 @@
+import type { SendCost } from '../../core/plan/network';
 import { SshError } from '../ssh/sshError';
 import { SshSession, type SessionOptions } from '../ssh/sshSession';
 import { resolveTarget, type TargetOptions } from '../ssh/sshTarget';
@@ -22,6 +23,8 @@ export interface NetworkJson {
   readonly upMbps: number;
   readonly downMbps: number;
   readonly rttMs: number;
+  /** The device's CPU time to write one message: per message and per MB (10^6 bytes). */
+  readonly deviceSend: SendCost;
   readonly measuredAt: string;
   readonly device: string;
   readonly server: string;
@@ -30,7 +33,8 @@ export interface NetworkJson {
 /**
  * Measures the link *between device and server* (not between this machine and them): a probe
  * server runs on the server, a probe client on the device; RTT by 1-byte echoes (median of 9),
- * throughput by growing transfers until one takes half the time budget, RTT/2 subtracted.
+ * throughput by growing transfers until one takes half the time budget, RTT/2 subtracted; and
+ * the device's own send time per message (probeScripts.ts).
  */
 export async function netprobe(o: NetprobeOptions): Promise<NetworkJson> {
   const serverTarget = resolveTarget(o.server, o);
@@ -44,11 +48,12 @@ export async function netprobe(o: NetprobeOptions): Promise<NetworkJson> {
     try {
       const r = await device.exec(`node -e ${q(PROBE_CLIENT)} ${q(o.serverAddress ?? serverTarget.hostname)} ${port} ${o.budgetMs ?? 3000}`);
       const line = r.stdout.trim().split('\n').pop() ?? '';
-      const result = JSON.parse(line || '{}') as { rttMs?: number; upMbps?: number; downMbps?: number; error?: string };
-      if (result.error || !result.upMbps || !result.downMbps || result.rttMs === undefined) {
+      const result = JSON.parse(line || '{}') as { rttMs?: number; upMbps?: number; downMbps?: number; deviceSend?: SendCost; error?: string };
+      if (result.error || !result.upMbps || !result.downMbps || result.rttMs === undefined || !result.deviceSend) {
         throw new SshError('remote-command', `the device could not reach the server at ${o.serverAddress ?? serverTarget.hostname}:${port}: ${result.error ?? r.stderr.trim()} (pass --server-address with the address the device uses)`);
       }
-      return { name: 'netprobe', upMbps: round(result.upMbps), downMbps: round(result.downMbps), rttMs: round(result.rttMs), measuredAt: new Date().toISOString(), device: o.device, server: o.server };
+      const deviceSend = { perMessageMs: round(result.deviceSend.perMessageMs), perMBMs: round(result.deviceSend.perMBMs) };
+      return { name: 'netprobe', upMbps: round(result.upMbps), downMbps: round(result.downMbps), rttMs: round(result.rttMs), deviceSend, measuredAt: new Date().toISOString(), device: o.device, server: o.server };
     } finally {
       device.close();
     }

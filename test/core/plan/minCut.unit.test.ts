@@ -5,12 +5,17 @@ import { evaluateCut, isClosedHead, latencyOf } from '../../../src/core/plan/cut
 import { bestSingleCut } from '../../../src/core/plan/minCut';
 import { allClosedHeads, randomPlanGraph } from './randomPlanGraph';
 
-const link = fc.record({
-  name: fc.constant('t'),
-  upMbps: fc.double({ min: 0.1, max: 50, noNaN: true }),
-  downMbps: fc.double({ min: 0.5, max: 100, noNaN: true }),
-  rttMs: fc.double({ min: 0, max: 100, noNaN: true }),
-});
+// Links with and without the device's own send time (netprobe's deviceSend).
+const link = fc.record(
+  {
+    name: fc.constant('t'),
+    upMbps: fc.double({ min: 0.1, max: 50, noNaN: true }),
+    downMbps: fc.double({ min: 0.5, max: 100, noNaN: true }),
+    rttMs: fc.double({ min: 0, max: 100, noNaN: true }),
+    deviceSend: fc.record({ perMessageMs: fc.double({ min: 0, max: 20, noNaN: true }), perMBMs: fc.double({ min: 0, max: 500, noNaN: true }) }),
+  },
+  { requiredKeys: ['name', 'upMbps', 'downMbps', 'rttMs'] },
+);
 
 describe('best single cut (DADS min-cut)', () => {
   it('equals brute force over all head sets on random DAGs (property)', () => {
@@ -43,6 +48,29 @@ describe('best single cut (DADS min-cut)', () => {
     assert.deepEqual([...cut.head], [0]);
     assert.deepEqual(cut.cutTensors, ['a']);
     assert.equal(cut.uplinkMs, (8 * 10_000) / 8e6 * 1000);
+  });
+
+  it('charges the device its send time: once per message, and per byte in the min cut', () => {
+    // Sending x (1 MB) costs the device more than computing layer 0, which shrinks it to 10 kB;
+    // without that cost the server (x: 8 ms on the link) beats layer 0's 9 ms on the device.
+    const g = {
+      layers: [
+        { id: 0, deviceMs: 9, serverMs: 1, inputs: [] },
+        { id: 1, deviceMs: 100, serverMs: 1, inputs: [0] },
+      ],
+      tensors: [
+        { name: 'x', producer: undefined, consumers: [0], bytes: 1_000_000 },
+        { name: 'a', producer: 0, consumers: [1], bytes: 10_000 },
+      ],
+      outputs: [{ tensor: 'b', layer: 1, bytes: 10 }],
+    };
+    const fast = { name: 't', upMbps: 1000, downMbps: 1000, rttMs: 0 };
+    assert.deepEqual([...bestSingleCut(g, fast).head], [], 'a free send: everything on the server');
+    const l = { ...fast, deviceSend: { perMessageMs: 0.5, perMBMs: 20 } };
+    const cut = bestSingleCut(g, l);
+    assert.deepEqual([...cut.head], [0]);
+    assert.ok(Math.abs(cut.deviceMs - (9 + 0.5 + 20 * 0.01)) < 1e-9, `device ${cut.deviceMs}`);
+    assert.equal(evaluateCut(g, new Set([0, 1]), l).deviceMs, 109, 'all local sends nothing');
   });
 });
 

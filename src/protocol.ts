@@ -110,8 +110,8 @@ export interface MeasuredRun {
   readonly predictedMakespanMs: number | null;
   /** What went differently from the plan (server failures, missing results). */
   readonly notes: readonly string[];
-  /** The run's speed check: device and server compute ÷ planned (absent: no job used it), and the plan's makespan at those speeds. */
-  readonly speedCheck?: { readonly device?: number; readonly server?: number; readonly makespanMs: number };
+  /** The run's speed check: device and server compute ÷ planned (absent: no job used it), over how many timed runs, and the plan's makespan at those speeds. */
+  readonly speedCheck?: { readonly device?: number; readonly server?: number; readonly runs: number; readonly makespanMs: number };
 }
 
 // ---- host → webview

@@ -1,5 +1,5 @@
 /** What the device agent prints, one JSON object per line (host ⇄ agent over SSH stdout). */
-export const AGENT_VERSION = '4';
+export const AGENT_VERSION = '5';
 
 export interface AgentInput {
   readonly name: string;

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ortNodeTimes, type OrtTraceEvent } from '../../core/profiles/ortProfile';
 import { keepTiming } from '../../core/profiles/timingWindow';
 import type * as Ort from 'onnxruntime-node';
+import { syntheticInputs } from '../runtime/syntheticInputs';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from './agentProtocol';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -73,12 +74,6 @@ function cpuTimes(): { idle: number; total: number } {
   return { idle, total };
 }
 
-function inputTensor(input: AgentInput): unknown {
-  const n = input.dims.reduce((a, b) => a * b, 1);
-  const data = input.type === 'int64' ? BigInt64Array.from({ length: n }, () => 0n) : input.type === 'int32' ? new Int32Array(n) : Float32Array.from({ length: n }, (_, i) => ((i * 2654435761) % 1000) / 1000);
-  return new ort.Tensor(input.type as 'float32', data as Float32Array, input.dims as number[]);
-}
-
 /**
  * One load level. Each run times a plain session (what a deployed runner sees) and then the
  * profiled one (per-node times): the profiler's own bookkeeping costs about a tenth of a small
@@ -90,7 +85,7 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
   const plain = await ort.InferenceSession.create(model, options);
   const profiled = await ort.InferenceSession.create(model, { ...options, enableProfiling: true, profileFilePrefix: prefix });
-  const feeds = Object.fromEntries(inputs.map((i) => [i.name, inputTensor(i)])) as Record<string, never>;
+  const feeds = syntheticInputs(ort, inputs, 0);
   const workers = startLoad(load);
   const wholeMs: number[] = [];
   const before = cpuTimes();

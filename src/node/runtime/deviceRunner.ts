@@ -5,6 +5,7 @@ import { decodeRequest, encodeTensors, epochMs, HEADER_LENGTH } from '../serve/k
 import { fromKs, ortType, toKs } from '../serve/ortTensors';
 import type { BundleSessions } from './bundleSessions';
 import { PipelinedClient, ServerGone } from './pipelinedClient';
+import { syntheticInputs } from './syntheticInputs';
 
 type Feeds = Record<string, Ort.Tensor>;
 /** How long the runner waits for one answer before it treats the server as gone. */
@@ -177,19 +178,9 @@ async function clockOffset(c: PipelinedClient): Promise<number> {
   return best.offset;
 }
 
-/** Deterministic inputs for job i (uniform [0, 1) floats; small non-negative integers). */
+/** Deterministic inputs for job i of a bundle's model (syntheticInputs.ts). */
 export function syntheticFeeds(ort: typeof Ort, inputs: readonly ManifestTensor[], job: number): Feeds {
-  let seed = (job + 1) * 2654435761;
-  const next = (): number => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
-  return Object.fromEntries(
-    inputs.map((i) => {
-      const n = i.shape.reduce((p, d) => p * Math.max(1, d), 1);
-      const type = ortType(i.datatype);
-      if (type === 'int64') return [i.name, new ort.Tensor('int64', BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 4))), [...i.shape])];
-      if (type === 'int32') return [i.name, new ort.Tensor('int32', Int32Array.from({ length: n }, () => Math.floor(next() * 4)), [...i.shape])];
-      return [i.name, new ort.Tensor('float32', Float32Array.from({ length: n }, next), [...i.shape])];
-    }),
-  );
+  return syntheticInputs(ort, inputs.map((i) => ({ name: i.name, type: ortType(i.datatype), dims: i.shape })), job);
 }
 
 /** Largest |a−b| over max(|b|) across a job's outputs: the check that split equals whole. */

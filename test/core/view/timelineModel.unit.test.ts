@@ -79,7 +79,7 @@ describe('the pipeline timeline (timelineModel)', () => {
   });
 
   it("adds the speed check: how far the device drifted since its profile, and the plan at that speed", () => {
-    const t = timelineModel(plan(), 'JPS', { ...run(), speedCheck: { device: 1.27, makespanMs: 25.4 } }, 800);
+    const t = timelineModel(plan(), 'JPS', { ...run(), speedCheck: { device: 1.27, runs: 9, makespanMs: 25.4 } }, 800);
     assert.equal(t.title, 'JPS pipeline · 2 jobs · measured 40.0 ms vs predicted 20.0 ms (+100.0 %) · device 27 % slower than planned: 25.4 ms predicted at that speed · 1 fell back to the device');
     assert.match(t.ariaLabel, /device 27 % slower than planned: 25\.4 ms predicted at that speed: predicted bars outlined/);
   });

@@ -73,7 +73,7 @@ export async function measure(model: string, rounds: number, jobs: number, shapi
       const plan = await ok(['plan', model, '--device', path.join(work, 'device.json'), '--server', path.join(work, 'server.json'), '--network', path.join(work, 'net.json'), '--jobs', String(jobs), '--json']);
       writeFileSync(path.join(work, 'plan.json'), plan);
       for (const strategy of ['JPS', 'PO']) {
-        const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: SmokeTest & { makespansMs: number[] } };
+        const d = JSON.parse(await ok(['deploy', '--plan', path.join(work, 'plan.json'), '--model', model, ...hosts, '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--strategy', strategy, '--json'])) as { predictedMakespanMs: number; report: SmokeTest & { makespansMs: number[] } };
         const o = runOverhead(d.report.jobs);
         const errorPct = (100 * (d.report.makespanMs - d.predictedMakespanMs)) / d.predictedMakespanMs;
         const planned = (JSON.parse(plan) as PlanJson).strategies[strategy as 'JPS' | 'PO'].schedule;

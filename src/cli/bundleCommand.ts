@@ -43,11 +43,19 @@ export function runtimeOptions(args: ReturnType<typeof parseArgs>) {
   if (optimization !== 'disabled' && optimization !== 'all') throw new UsageError('--optimization: disabled (as profiled) or all');
   return {
     dims: parseDims(args.options.get('dim') ?? []),
-    deviceThreads: Number(opt('device-threads') ?? 1),
-    serverThreads: Number(opt('server-threads') ?? 0),
+    // Unset: the threads the plan's profiles were measured with (writeBundle).
+    deviceThreads: threadsOption(opt('device-threads'), '--device-threads'),
+    serverThreads: threadsOption(opt('server-threads'), '--server-threads'),
     optimization: optimization as 'disabled' | 'all',
     runtimeDir: path.join(packageRoot(), 'dist', 'runtime'),
   };
+}
+
+function threadsOption(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: a whole number of threads (0: all cores)`);
+  return n;
 }
 
 /** `edgecut bundle`: the deployable halves of a plan (device/, server/, triton/). */

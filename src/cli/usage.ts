@@ -16,7 +16,7 @@ export const SPLIT_USAGE = 'edgecut split MODEL (--cut TENSOR[,TENSOR…] | --pl
 
 export const SERVE_USAGE = 'edgecut serve DIR [--host 127.0.0.1] [--port 8000] [--threads N] [--max-body-mb 256]';
 
-export const BUNDLE_USAGE = 'edgecut bundle --plan plan.json --out DIR [--model FILE]… [--strategy JPS|PO|LO|CO] [--dim name=value]… [--device-threads 1] [--server-threads 0] [--optimization disabled|all]';
+export const BUNDLE_USAGE = 'edgecut bundle --plan plan.json --out DIR [--model FILE]… [--strategy JPS|PO|LO|CO] [--dim name=value]… [--device-threads N] [--server-threads N] [--optimization disabled|all]';
 
 export const DEPLOY_USAGE = 'edgecut deploy --plan plan.json --device [user@]host[:port] --server [user@]host[:port] [--server-address ADDR] [--port 8000] [--jobs N] [--strategy JPS|PO|LO|CO] [--model FILE]… [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--json]';
 

@@ -58,6 +58,17 @@ describe('edgecut plan', () => {
     });
   }
 
+  it('records the threads a measured profile was taken with, for the deployment to run with', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-plan-'));
+    const layerCount = (JSON.parse((await cli('inspect', EX('resnet18.onnx'), '--json')).out) as { layers: unknown[] }).layers.length;
+    const measured = path.join(dir, 'device.json');
+    writeFileSync(measured, JSON.stringify({ kind: 'measured', name: 'pi', layerCount, threads: 3, layers: Array.from({ length: layerCount }, (_, id) => ({ id, ms: 2 })) }));
+    const j = JSON.parse((await cli('plan', EX('resnet18.onnx'), '--device', measured, '--json')).out) as PlanJson;
+    assert.deepEqual(j.threads, { device: 3 });
+    const builtIn = JSON.parse((await cli('plan', EX('resnet18.onnx'), '--json')).out) as PlanJson;
+    assert.equal(builtIn.threads, undefined);
+  });
+
   it('plans heterogeneous jobs (TMC’24) with each model choosing its own cuts', async () => {
     const r = await cli('plan', '--jobs', `${EX('resnet18.onnx')}:3,${EX('googlenet.onnx')}:2`, '--json');
     assert.equal(r.code, 0, r.err);

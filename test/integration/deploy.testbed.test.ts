@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { BundleManifest } from '../../src/core/bundle/manifest';
 import type { RunReport } from '../../src/core/deploy/runReport';
 import { speedCheckLine, speedSummary, type Retimed } from '../../src/core/deploy/stageSpeed';
 import { REPO_ROOT, requireOrSkip, sharedModelsDir } from '../helpers/paths';
@@ -13,7 +14,7 @@ type Deployed = { id: string; predictedMakespanMs: number; report: RunReport & {
 
 const ssh = (tb: Testbed): string[] => ['--identity', tb.identityFile, '--known-hosts', tb.knownHostsFile];
 const hostArgs = (tb: Testbed): string[] => ['--device', `${tb.user}@${tb.device.host}:${tb.device.port}`, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, ...ssh(tb)];
-const deployArgsFor = (tb: Testbed, work: string, model: string): string[] => ['--plan', path.join(work, 'plan.json'), '--model', model, ...hostArgs(tb), '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--server-threads', '1', '--json'];
+const deployArgsFor = (tb: Testbed, work: string, model: string): string[] => ['--plan', path.join(work, 'plan.json'), '--model', model, ...hostArgs(tb), '--server-address', tb.server.peerAddressFromOther, '--port', '8000', '--json'];
 
 /** A testbed with a device on a core of its own and no deployment yet, profiled and planned for 10 jobs of `model`. */
 async function deployTestbed(shaping: { upMbps: number; downMbps: number; delayMs: number }, work: string, model: string): Promise<Testbed> {
@@ -131,6 +132,15 @@ describe('deploy on the testbed (profile, netprobe, plan, deploy, run)', functio
       assertMakespan(d, strategy);
     });
   }
+
+  it('runs both halves with the ONNX Runtime threads their profiles were measured with (1 each), no flag needed', async () => {
+    for (const [host, half] of [['server', 'server'], ['device', 'device']] as const) {
+      const r = await tb.run(host, ['sh', '-c', `cat "$HOME/.edgecut/deploy/current/${half}/bundle.json"`]);
+      assert.equal(r.code, 0, r.stderr);
+      const runtime = (JSON.parse(r.stdout) as BundleManifest).runtime;
+      assert.deepEqual([runtime.deviceThreads, runtime.serverThreads], [1, 1], `${host}: ${JSON.stringify(runtime)}`);
+    }
+  });
 
   it('runs the device on a core of its own: its sshd there, the server\'s sshd and both delay proxies on the others', () => {
     const want = separateCores();

@@ -74,6 +74,17 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     // Jobs in the JPS order: the device starts them in the order of the plan's schedule.
     const starts = manifest.jobs.map((j) => plan.schedule.find((s) => s.job === j.job)).map((s) => Math.min(...[s?.device, s?.uplink].filter(Boolean).map((x) => (x as [number, number])[0])));
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+    // Built-in profiles record no threads: one on the device, all cores on the server.
+    assert.equal(plan.threads, undefined);
+    assert.deepEqual([manifest.runtime.deviceThreads, manifest.runtime.serverThreads], [1, 0]);
+  });
+
+  it('runs each half with the threads its profile was measured with, unless told otherwise', async () => {
+    const profiled = { ...plan, threads: { device: 3, server: 2 } };
+    const write = (out: string, o: { deviceThreads?: number } = {}) => writeBundle({ plan: profiled, modelFiles: new Map([['squeezenet1_1.onnx', MODEL]]), out: path.join(dir, out), runtimeDir: path.join(REPO_ROOT, 'dist', 'runtime'), ...o });
+    const { runtime } = await write('t1');
+    assert.deepEqual([runtime.deviceThreads, runtime.serverThreads], [3, 2]);
+    assert.deepEqual((await write('t2', { deviceThreads: 1 })).runtime.deviceThreads, 1);
   });
 
   it('runs every job once, in the planned order, with outputs equal to the whole model', async () => {

@@ -1,3 +1,4 @@
+import type { ComputeProfile } from '../profiles/types';
 import type { CutCandidate } from './cut';
 import { STAGES } from './flowShop';
 import type { SendCost } from './network';
@@ -41,6 +42,8 @@ export interface PlanJson {
   readonly network: { name: string; upMbps: number; downMbps: number; rttMs: number; deviceSend?: SendCost };
   readonly device: string;
   readonly server: string;
+  /** ONNX Runtime threads the device and server profiles were measured with: a deployment runs with them. */
+  readonly threads?: { readonly device?: number; readonly server?: number };
   /** The first (or only) model's layers and candidates; every model is in `models`. */
   readonly layers: ModelPlanJson['layers'];
   readonly candidates: readonly CandidateJson[];
@@ -105,6 +108,7 @@ export function planJson(plan: Plan): PlanJson {
     network: { name: plan.link.name, upMbps: plan.link.upMbps, downMbps: plan.link.downMbps, rttMs: plan.link.rttMs, ...(plan.link.deviceSend ? { deviceSend: plan.link.deviceSend } : {}) },
     device: plan.device.name,
     server: plan.server.name,
+    ...profiledThreads(plan),
     layers: first.layers,
     candidates: first.candidates,
     models,
@@ -113,4 +117,12 @@ export function planJson(plan: Plan): PlanJson {
     makespanMs: plan.strategies.JPS.makespanMs,
     jpsMethod: plan.jpsMethod,
   };
+}
+
+/** The thread counts measured profiles were taken with (nothing for built-in or predicted ones). */
+function profiledThreads(plan: Plan): Pick<PlanJson, 'threads'> {
+  const of = (p: ComputeProfile): number | undefined => (p.kind === 'measured' ? p.threads : undefined);
+  const [device, server] = [of(plan.device), of(plan.server)];
+  if (device === undefined && server === undefined) return {};
+  return { threads: { ...(device === undefined ? {} : { device }), ...(server === undefined ? {} : { server }) } };
 }

@@ -55,7 +55,8 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
       const whole = isObject(value.wholeModelMs) && typeof value.wholeModelMs.median === 'number' ? value.wholeModelMs.median : undefined;
       const layerSum = parsed.reduce((s, l) => s + l.ms, 0);
       const overheadPerLayerMs = whole !== undefined && parsed.length > 0 ? Math.max(0, whole - layerSum) / parsed.length : 0;
-      return { kind: 'measured', name, description, layerCount, layers: parsed, overheadPerLayerMs };
+      const threads = typeof value.threads === 'number' && Number.isInteger(value.threads) && value.threads > 0 ? { threads: value.threads } : {};
+      return { kind: 'measured', name, description, layerCount, layers: parsed, overheadPerLayerMs, ...threads };
     }
     case 'predictor': {
       const classes = value.classes;

@@ -41,6 +41,8 @@ export interface MeasuredProfile {
   /** Layer count of the model it was measured on, to catch a mismatched model. */
   readonly layerCount: number;
   readonly layers: readonly { readonly id: number; readonly ms: number }[];
+  /** ONNX Runtime intra-op threads it was measured with (absent: not recorded). */
+  readonly threads?: number;
   /**
    * The session's own time, spread over the layers: whole-model median minus the layers' sum,
    * per layer (ONNX Runtime's per-node times leave the executor between nodes out). 0 if unknown.

@@ -23,6 +23,7 @@ export interface BundleOptions {
   readonly out: string;
   readonly strategy?: StrategyName;
   readonly dims?: Readonly<Record<string, number>>;
+  /** ONNX Runtime threads on each side; default: what the plan's profiles were measured with (else 1 and all cores). */
   readonly deviceThreads?: number;
   readonly serverThreads?: number;
   readonly optimization?: 'disabled' | 'all';
@@ -111,7 +112,8 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
       strategy,
       network: o.plan.network,
       predicted: { makespanMs: chosen.makespanMs, schedule: order },
-      runtime: { deviceThreads: o.deviceThreads ?? 1, serverThreads: o.serverThreads ?? 0, optimization: o.optimization ?? 'disabled' },
+      // As profiled: a server profiled on one thread and run on all cores is another server.
+      runtime: { deviceThreads: o.deviceThreads ?? o.plan.threads?.device ?? 1, serverThreads: o.serverThreads ?? o.plan.threads?.server ?? 0, optimization: o.optimization ?? 'disabled' },
       models,
       cuts,
       jobs,

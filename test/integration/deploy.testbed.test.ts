@@ -84,6 +84,12 @@ function assertMakespan(d: Deployed, strategy: string): void {
   } else console.log(`      ${strategy}: ${speedSummary(r.speed)} moves the plan by ${(100 * drift).toFixed(1)}%: held to the plan at that speed only`);
 }
 
+/** How far apart the device's speed was in two runs, by their speed checks (0.2: one 20 % slower). */
+function deviceSpeedGap(a: Deployed, b: Deployed): number {
+  const [x, y] = [a.report.retimed?.speed.device ?? 1, b.report.retimed?.speed.device ?? 1];
+  return Math.max(x, y) / Math.min(x, y) - 1;
+}
+
 /** Where the deploy runs are written for the benchmark and the closing note. */
 export const DEPLOY_RESULTS = path.join(REPO_ROOT, 'test-output', 'deploy');
 
@@ -221,7 +227,18 @@ describe('JPS against PO on a fast link (testbed)', function () {
   });
 
   it('where the plan predicts JPS beats PO by more than 15 %, the measured JPS run beats the measured PO run', async function () {
-    for (const strategy of ['JPS', 'PO']) runs[strategy] = await deployChecked(deployArgsFor(tb, work, squeezenet), strategy);
+    const deployPair = async (): Promise<void> => {
+      for (const strategy of ['JPS', 'PO']) runs[strategy] = await deployChecked(deployArgsFor(tb, work, squeezenet), strategy);
+    };
+    await deployPair();
+    // The comparison is fair only at one device speed. This VM's host changes speed in steps of
+    // up to ~30 % that last minutes (bench/hostDrift.mjs): a pair whose speed checks put the
+    // device more than 15 % apart is deployed again, once, and the second pair is compared.
+    const gap = deviceSpeedGap(runs.JPS as Deployed, runs.PO as Deployed);
+    if (gap > 0.15) {
+      console.log(`      the device ran ${(100 * gap).toFixed(0)} % apart in the two runs (host drift): deploying both again`);
+      await deployPair();
+    }
     const jps = runs.JPS as Deployed;
     const po = runs.PO as Deployed;
     const gain = 1 - jps.predictedMakespanMs / po.predictedMakespanMs;

@@ -1,4 +1,4 @@
-import type { SendCost } from '../plan/network';
+import type { NetworkLink } from '../plan/network';
 import type { StrategyName } from '../plan/plan';
 import type { ScheduleEntryJson } from '../plan/planJson';
 
@@ -22,7 +22,7 @@ export interface ManifestTensor {
 export interface BundleManifest {
   readonly version: 1;
   readonly strategy: string;
-  readonly network: { readonly name: string; readonly upMbps: number; readonly downMbps: number; readonly rttMs: number; readonly deviceSend?: SendCost };
+  readonly network: NetworkLink;
   readonly predicted: { readonly makespanMs: number; readonly schedule: readonly ScheduleEntryJson[] };
   /** ONNX Runtime settings both halves run with (those the profiles were measured with). */
   readonly runtime: { readonly deviceThreads: number; readonly serverThreads: number; readonly optimization: 'disabled' | 'all' };

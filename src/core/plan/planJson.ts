@@ -1,7 +1,7 @@
 import type { ComputeProfile } from '../profiles/types';
 import type { CutCandidate } from './cut';
 import { STAGES } from './flowShop';
-import type { SendCost } from './network';
+import type { NetworkLink } from './network';
 import type { ModelPlan, Plan, StrategyName } from './plan';
 
 export interface CandidateJson {
@@ -39,7 +39,7 @@ export interface ScheduleEntryJson {
 
 /** The `edgecut plan --json` document (issue: Step 2, point 7). */
 export interface PlanJson {
-  readonly network: { name: string; upMbps: number; downMbps: number; rttMs: number; deviceSend?: SendCost };
+  readonly network: NetworkLink;
   readonly device: string;
   readonly server: string;
   /** ONNX Runtime threads the device and server profiles were measured with: a deployment runs with them. */
@@ -105,7 +105,7 @@ export function planJson(plan: Plan): PlanJson {
   }
   const first = models[0] as ModelPlanJson;
   return {
-    network: { name: plan.link.name, upMbps: plan.link.upMbps, downMbps: plan.link.downMbps, rttMs: plan.link.rttMs, ...(plan.link.deviceSend ? { deviceSend: plan.link.deviceSend } : {}) },
+    network: { ...plan.link },
     device: plan.device.name,
     server: plan.server.name,
     ...profiledThreads(plan),

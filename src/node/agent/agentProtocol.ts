@@ -1,12 +1,10 @@
 /** What the device agent prints, one JSON object per line (host ⇄ agent over SSH stdout). */
+import type { InputSpec } from '../runtime/syntheticInputs';
+
 export const AGENT_VERSION = '5';
 
-export interface AgentInput {
-  readonly name: string;
-  /** ORT tensor type: 'float32', 'int64', … */
-  readonly type: string;
-  readonly dims: readonly number[];
-}
+/** A model input the agent feeds synthetic data (ORT tensor type: 'float32', 'int64', …). */
+export type AgentInput = InputSpec;
 
 export interface DeviceFacts {
   readonly cpuModel: string;

@@ -112,7 +112,7 @@ export async function writeBundle(o: BundleOptions): Promise<BundleManifest> {
       strategy,
       network: o.plan.network,
       predicted: { makespanMs: chosen.makespanMs, schedule: order },
-      // As profiled: a server profiled on one thread and run on all cores is another server.
+      // As profiled: a device profiled on four threads and run on one is another device.
       runtime: { deviceThreads: o.deviceThreads ?? o.plan.threads?.device ?? 1, serverThreads: o.serverThreads ?? o.plan.threads?.server ?? 0, optimization: o.optimization ?? 'disabled' },
       models,
       cuts,

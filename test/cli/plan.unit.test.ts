@@ -7,7 +7,8 @@ import { REPO_ROOT } from '../helpers/paths';
 import { cli } from '../helpers/cli';
 
 const EX = (f: string): string => path.join(REPO_ROOT, 'examples', f);
-const transfer = (bytes: number, mbps: number, rtt: number): number => (bytes > 0 ? rtt / 2 + ((8 * bytes) / (mbps * 1e6)) * 1000 : 0);
+/** The link's busy time for a message; its rttMs/2 in flight is the candidate's propagationMs. */
+const serialization = (bytes: number, mbps: number): number => (bytes > 0 ? ((8 * bytes) / (mbps * 1e6)) * 1000 : 0);
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
 describe('edgecut plan', () => {
@@ -37,20 +38,26 @@ describe('edgecut plan', () => {
         const upBytes = c.cutTensors.reduce((s, t) => s + (m.tensors[t] ?? NaN), 0);
         const dev = j.layers.filter((l) => head.has(l.id)).reduce((s, l) => s + l.deviceMs, 0) + send(upBytes);
         const srv = j.layers.filter((l) => !head.has(l.id)).reduce((s, l) => s + l.serverMs, 0);
-        const up = transfer(upBytes, upMbps, rttMs);
-        const down = transfer(outputsOnServer(head).reduce((s, o) => s + (m.tensors[o.tensor] ?? NaN), 0), downMbps, rttMs);
+        const downBytes = outputsOnServer(head).reduce((s, o) => s + (m.tensors[o.tensor] ?? NaN), 0);
+        const up = serialization(upBytes, upMbps);
+        const down = serialization(downBytes, downMbps);
         assert.ok(close(c.deviceMs, dev) && close(c.serverMs, srv) && close(c.uplinkMs, up) && close(c.downlinkMs, down), `candidate ${c.id}`);
+        assert.equal(c.propagationMs, upBytes > 0 || downBytes > 0 ? rttMs / 2 : 0, `candidate ${c.id} in flight`);
       }
       assert.equal(j.schedule.length, 4);
       let makespan = 0;
       for (const s of j.schedule) {
         const c = j.candidates[s.candidate] as PlanJson['candidates'][number];
         const stages = [[s.device, c.deviceMs], [s.uplink, c.uplinkMs], [s.server, c.serverMs], [s.downlink, c.downlinkMs]] as const;
-        for (const [span, ms] of stages) {
-          if (ms === 0) assert.equal(span, null);
-          else assert.ok(span && close(span[1] - span[0], ms));
-          if (span) makespan = Math.max(makespan, span[1]);
-        }
+        // A message's bytes hold the link; the job goes on rttMs/2 later, when they have arrived.
+        const lag = [0, c.propagationMs, 0, c.propagationMs];
+        let ready = 0;
+        stages.forEach(([span, ms], k) => {
+          if (ms === 0) return assert.equal(span, null);
+          assert.ok(span && close(span[1] - span[0], ms) && span[0] >= ready - 1e-9, `job ${s.job} stage ${k}`);
+          ready = span[1] + (lag[k] as number);
+        });
+        makespan = Math.max(makespan, ready);
       }
       assert.ok(close(j.makespanMs, makespan));
       assert.ok(j.strategies.JPS.makespanMs <= j.strategies.PO.makespanMs + 1e-9, 'JPS never loses to PO');

@@ -1,5 +1,5 @@
 import type { BundleManifest } from '../bundle/manifest';
-import { simulate, type StageTimes } from '../plan/flowShop';
+import { linkLags, simulate, type StageTimes } from '../plan/flowShop';
 import type { ScheduleEntryJson } from '../plan/planJson';
 import { fmtDeviation } from '../format';
 import { median } from '../profiles/ortProfile';
@@ -73,7 +73,9 @@ export function retimedMakespan(m: BundleManifest, speed: StageSpeed, jobs = m.j
     const [d, up, s, down] = planned[i % planned.length] as StageTimes;
     return [d * (speed.device ?? 1), up, s * (speed.server ?? 1), down];
   });
-  return { speed, makespanMs: simulate(times.map((_, i) => i), times).makespan };
+  // Every message is in flight rttMs/2 after the link has sent it, as the plan has it.
+  const lags = times.map((t) => linkLags(t, m.network.rttMs / 2));
+  return { speed, makespanMs: simulate(times.map((_, i) => i), times, lags).makespan };
 }
 
 /** "device 27 % slower than planned, server 3 % faster than planned" (empty when neither stage ran). */

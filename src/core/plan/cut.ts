@@ -1,4 +1,4 @@
-import { deviceSendMs, serializationMs, transferMs, type NetworkLink } from './network';
+import { deviceSendMs, serializationMs, type NetworkLink } from './network';
 import type { PlanGraph } from './planGraph';
 
 /**
@@ -10,13 +10,21 @@ export interface CutCandidate {
   /** Tensors sent up: produced on the device (or graph inputs) and read on the server. */
   readonly cutTensors: readonly string[];
   readonly deviceMs: number;
+  /** Time the uplink is busy with the message: its bytes at the link's rate. */
   readonly uplinkMs: number;
   readonly serverMs: number;
   readonly downlinkMs: number;
+  /**
+   * Each message's propagation delay after its last byte is sent (rttMs/2): it delays the job
+   * but not the next message, which follows on the wire at once.
+   */
+  readonly propagationMs: number;
 }
 
+/** One job alone: DESIGN.md's transfer model, rttMs/2 + bytes at the link's rate per message. */
 export function latencyOf(c: CutCandidate): number {
-  return c.deviceMs + c.uplinkMs + c.serverMs + c.downlinkMs;
+  const messages = (c.uplinkMs > 0 ? 1 : 0) + (c.downlinkMs > 0 ? 1 : 0);
+  return c.deviceMs + c.uplinkMs + c.serverMs + c.downlinkMs + messages * c.propagationMs;
 }
 
 /** Evaluates a head set with the transfer model: every crossing tensor once, one message each way. */
@@ -43,9 +51,10 @@ export function evaluateCut(g: PlanGraph, head: ReadonlySet<number>, link: Netwo
     cutTensors,
     // The device writes the message before its next job starts (netprobe's send cost).
     deviceMs: deviceMs + deviceSendMs(upBytes, link),
-    uplinkMs: transferMs(upBytes, link.upMbps, link.rttMs),
+    uplinkMs: upBytes > 0 ? serializationMs(upBytes, link.upMbps) : 0,
     serverMs,
-    downlinkMs: transferMs(downBytes, link.downMbps, link.rttMs),
+    downlinkMs: downBytes > 0 ? serializationMs(downBytes, link.downMbps) : 0,
+    propagationMs: upBytes > 0 || downBytes > 0 ? link.rttMs / 2 : 0,
   };
 }
 

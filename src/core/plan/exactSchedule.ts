@@ -22,7 +22,7 @@ export function exactSchedule(classes: readonly JobClass[], limit = 400_000): { 
           left[t.cls] = (left[t.cls] as number) - 1;
           const nk = key(left);
           left[t.cls] = (left[t.cls] as number) + 1;
-          const f = advance(s.f, t.times);
+          const f = advance(s.f, t);
           const bucket = next.get(nk) ?? [];
           if (insertPareto(bucket, { f, prev: s, type: t })) states++;
           next.set(nk, bucket);

@@ -9,49 +9,67 @@ export type Stage = (typeof STAGES)[number];
 /** A job's time on each stage in ms; 0 means the job does not use that resource. */
 export type StageTimes = readonly [number, number, number, number];
 
+/**
+ * After each stage, how long the job waits before its next stage (or before it is done) while
+ * holding no resource: a message's propagation delay, which delays the job but frees the link as
+ * soon as its last byte is sent (a flow shop with time lags: Mitten, 1959). A lag after a stage
+ * the job skips does not apply.
+ */
+export type StageLags = StageTimes;
+
+export const NO_LAGS: StageLags = [0, 0, 0, 0];
+
+/** The lags of a job whose messages each take `propagationMs` to arrive after the link sent them. */
+export function linkLags(t: StageTimes, propagationMs: number): StageLags {
+  return [0, t[1] > 0 ? propagationMs : 0, 0, t[3] > 0 ? propagationMs : 0];
+}
+
 export interface ScheduledJob {
   readonly job: number;
   /** [start, end] per stage, or null where the job skips the stage. */
   readonly stages: readonly ([number, number] | null)[];
 }
 
+/**
+ * Where a job is after it joins a pipeline whose resources are free at `free`: `free` is updated
+ * in place, and the job's completion (its last stage's end plus that stage's lag) is returned.
+ * The one place the flow shop's timing rule lives; every simulator and search goes through it.
+ */
+export function pass(free: number[], t: StageTimes, lags: StageLags = NO_LAGS, spans?: ([number, number] | null)[]): number {
+  let ready = 0;
+  for (let m = 0; m < 4; m++) {
+    const d = t[m] as number;
+    if (d <= 0) {
+      spans?.push(null);
+      continue;
+    }
+    const start = Math.max(ready, free[m] as number);
+    free[m] = start + d;
+    spans?.push([start, start + d]);
+    ready = start + d + (lags[m] as number);
+  }
+  return ready;
+}
+
+const lagsOf = (lags: readonly StageLags[] | undefined, job: number): StageLags => lags?.[job] ?? NO_LAGS;
+
 /** Simulates jobs in the given order; every resource keeps that order (permutation schedule). */
-export function simulate(order: readonly number[], times: readonly StageTimes[]): { jobs: ScheduledJob[]; makespan: number } {
+export function simulate(order: readonly number[], times: readonly StageTimes[], lags?: readonly StageLags[]): { jobs: ScheduledJob[]; makespan: number } {
   const free = [0, 0, 0, 0];
   let makespan = 0;
   const jobs = order.map((job) => {
-    const t = times[job] as StageTimes;
-    let ready = 0;
-    const stages = t.map((d, m) => {
-      if (d <= 0) return null;
-      const start = Math.max(ready, free[m] as number);
-      const end = start + d;
-      free[m] = end;
-      ready = end;
-      return [start, end] as [number, number];
-    });
-    makespan = Math.max(makespan, ready);
+    const stages: ([number, number] | null)[] = [];
+    makespan = Math.max(makespan, pass(free, times[job] as StageTimes, lagsOf(lags, job), stages));
     return { job, stages };
   });
   return { jobs, makespan };
 }
 
 /** Makespan only, without building the schedule (the optimizer's inner loop). */
-export function makespanOf(order: readonly number[], times: readonly StageTimes[]): number {
-  let f0 = 0;
-  let f1 = 0;
-  let f2 = 0;
-  let f3 = 0;
+export function makespanOf(order: readonly number[], times: readonly StageTimes[], lags?: readonly StageLags[]): number {
+  const free = [0, 0, 0, 0];
   let makespan = 0;
-  for (const job of order) {
-    const t = times[job] as StageTimes;
-    let ready = 0;
-    if (t[0] > 0) ready = f0 = Math.max(ready, f0) + t[0];
-    if (t[1] > 0) ready = f1 = Math.max(ready, f1) + t[1];
-    if (t[2] > 0) ready = f2 = Math.max(ready, f2) + t[2];
-    if (t[3] > 0) ready = f3 = Math.max(ready, f3) + t[3];
-    if (ready > makespan) makespan = ready;
-  }
+  for (const job of order) makespan = Math.max(makespan, pass(free, times[job] as StageTimes, lagsOf(lags, job)));
   return makespan;
 }
 
@@ -66,33 +84,55 @@ export function johnsonOrder(jobs: readonly number[], a: (j: number) => number, 
 }
 
 /**
+ * Campbell–Dudek–Smith's aggregation of four stages into two at stage k, for Johnson's rule:
+ * the job's path through stages [0, k) and through [k, 4). A lag between two of the job's stages
+ * counts with the half it lies in, and one that separates the halves counts on both sides
+ * (Mitten's rule for two machines with time lags: Johnson's rule on a + l and b + l). The lag
+ * after the job's last stage holds no machine and is left out, so two stages with a common tail
+ * lag order exactly as Johnson's rule orders them.
+ */
+export function aggregated(t: StageTimes, lags: StageLags, k: number): { a: number; b: number } {
+  const used = [0, 1, 2, 3].filter((m) => (t[m] as number) > 0);
+  let a = 0;
+  let b = 0;
+  used.forEach((m, i) => {
+    const next = used[i + 1];
+    const lag = next === undefined ? 0 : (lags[m] as number);
+    if (m < k) a += (t[m] as number) + lag;
+    else b += (t[m] as number) + lag;
+    if (m < k && next !== undefined && next >= k) b += lag;
+  });
+  return { a, b };
+}
+
+/**
  * A good order for four stages: the best of Johnson orders on aggregated stage pairs
  * (Campbell–Dudek–Smith), improved by NEH insertion (Nawaz–Enscore–Ham, 1983).
  */
-export function flowShopOrder(times: readonly StageTimes[]): number[] {
+export function flowShopOrder(times: readonly StageTimes[], lags?: readonly StageLags[]): number[] {
   const jobs = times.map((_, i) => i);
   if (jobs.length <= 1) return jobs;
+  const span = (order: readonly number[]): number => makespanOf(order, times, lags);
   const seeds: number[][] = [];
   for (let k = 1; k < 4; k++) {
-    const a = (j: number): number => sum((times[j] as StageTimes).slice(0, k));
-    const b = (j: number): number => sum((times[j] as StageTimes).slice(k));
-    seeds.push(johnsonOrder(jobs, a, b));
+    const halves = jobs.map((j) => aggregated(times[j] as StageTimes, lagsOf(lags, j), k));
+    seeds.push(johnsonOrder(jobs, (j) => (halves[j] as { a: number }).a, (j) => (halves[j] as { b: number }).b));
   }
   let best = seeds[0] as number[];
-  let bestSpan = makespanOf(best, times);
+  let bestSpan = span(best);
   for (const s of seeds.slice(1)) {
-    const span = makespanOf(s, times);
-    if (span < bestSpan) [best, bestSpan] = [s, span];
+    const sp = span(s);
+    if (sp < bestSpan) [best, bestSpan] = [s, sp];
   }
   if (jobs.length <= 60) {
-    const neh = nehOrder(times, best);
-    if (makespanOf(neh, times) < bestSpan) best = neh;
+    const neh = nehOrder(times, best, span);
+    if (span(neh) < bestSpan) best = neh;
   }
   return best;
 }
 
 /** NEH: insert jobs (by decreasing total time, ties in seed order) at their best position. */
-function nehOrder(times: readonly StageTimes[], seed: readonly number[]): number[] {
+function nehOrder(times: readonly StageTimes[], seed: readonly number[], span: (order: readonly number[]) => number): number[] {
   const rank = new Map(seed.map((j, i) => [j, i]));
   const byWork = [...seed].sort((x, y) => sum(times[y] as StageTimes) - sum(times[x] as StageTimes) || (rank.get(x) ?? 0) - (rank.get(y) ?? 0));
   let order: number[] = [];
@@ -101,8 +141,8 @@ function nehOrder(times: readonly StageTimes[], seed: readonly number[]): number
     let bestSpan = Infinity;
     for (let pos = 0; pos <= order.length; pos++) {
       const trial = [...order.slice(0, pos), job, ...order.slice(pos)];
-      const span = makespanOf(trial, times);
-      if (span < bestSpan - 1e-12) [bestOrder, bestSpan] = [trial, span];
+      const sp = span(trial);
+      if (sp < bestSpan - 1e-12) [bestOrder, bestSpan] = [trial, sp];
     }
     order = bestOrder;
   }

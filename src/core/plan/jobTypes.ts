@@ -1,5 +1,5 @@
 import type { CutCandidate } from './cut';
-import type { StageTimes } from './flowShop';
+import { linkLags, pass, type StageLags, type StageTimes } from './flowShop';
 
 /** Jobs of one model: how many, and the cuts each may choose from (TMC'24: per-model sets). */
 export interface JobClass {
@@ -13,26 +13,30 @@ export interface JobType {
   readonly cls: number;
   readonly candidate: number;
   readonly times: StageTimes;
+  readonly lags: StageLags;
 }
 
 export function stageTimes(c: CutCandidate): StageTimes {
   return [c.deviceMs, c.uplinkMs, c.serverMs, c.downlinkMs];
 }
 
-export function jobTypes(classes: readonly JobClass[]): JobType[] {
-  return classes.flatMap((cls, i) => cls.candidates.map((c, k) => ({ cls: i, candidate: k, times: stageTimes(c) })));
+/** Each message's propagation delay, after the link stage that sends it. */
+export function stageLags(c: CutCandidate): StageLags {
+  return linkLags(stageTimes(c), c.propagationMs);
 }
 
-/** The completion times a sequence leaves on the four resources, after one more job. */
-export function advance(f: readonly number[], t: StageTimes): number[] {
-  const out = [...f];
-  let ready = 0;
-  for (let m = 0; m < 4; m++) {
-    const d = t[m] as number;
-    if (d <= 0) continue;
-    ready = Math.max(ready, out[m] as number) + d;
-    out[m] = ready;
-  }
-  out[4] = Math.max(out[4] ?? 0, ready);
+export function jobType(cls: number, candidate: number, c: CutCandidate): JobType {
+  return { cls, candidate, times: stageTimes(c), lags: stageLags(c) };
+}
+
+export function jobTypes(classes: readonly JobClass[]): JobType[] {
+  return classes.flatMap((cls, i) => cls.candidates.map((c, k) => jobType(i, k, c)));
+}
+
+/** The completion times a sequence leaves on the four resources (and its makespan, [4]), after one more job. */
+export function advance(f: readonly number[], t: JobType): number[] {
+  const out = f.slice(0, 4);
+  const done = pass(out, t.times, t.lags);
+  out[4] = Math.max(f[4] ?? 0, done);
   return out;
 }

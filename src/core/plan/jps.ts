@@ -1,5 +1,5 @@
 import { exactSchedule } from './exactSchedule';
-import { flowShopOrder, johnsonOrder, sum, type StageTimes } from './flowShop';
+import { aggregated, flowShopOrder, johnsonOrder, pass, sum } from './flowShop';
 import { jobTypes, type JobClass, type JobType } from './jobTypes';
 import { twoStageMix } from './twoStage';
 
@@ -31,8 +31,9 @@ export function planJobs(classes: readonly JobClass[]): JobSequence {
   const total = classes.reduce((s, c) => s + c.count, 0);
   if (total === 0) return { sequence: [], makespan: 0, method: 'exact' };
   const types = jobTypes(classes);
-  if (types.every((t) => t.times[2] === 0 && t.times[3] === 0)) {
-    const { mix, exact } = twoStageMix(classes, (t) => t.times[0], (t) => t.times[1]);
+  const tail = twoStageTail(types);
+  if (tail !== undefined) {
+    const { mix, exact } = twoStageMix(classes, (t) => t.times[0], (t) => t.times[1], undefined, tail);
     const found = expand(ordered(toMix(mix)));
     if (exact) return { ...found, method: 'two-stage-exact' };
     const searched = searchSchedule(classes);
@@ -46,14 +47,23 @@ export function planJobs(classes: readonly JobClass[]): JobSequence {
   return found;
 }
 
+/**
+ * The lag after the uplink when every job type uses only the device and the uplink, with no lag
+ * between them and one propagation delay for all that send (one link): undefined otherwise.
+ */
+function twoStageTail(types: readonly JobType[]): number | undefined {
+  if (!types.every((t) => t.times[2] === 0 && t.times[3] === 0 && t.lags[0] === 0)) return undefined;
+  const tails = new Set(types.filter((t) => t.times[1] > 0).map((t) => t.lags[1]));
+  return tails.size <= 1 ? ([...tails][0] ?? 0) : undefined;
+}
+
 /** The search part of JPS for four stages (no exactness proof); exported for the benchmarks. */
 export function searchSchedule(classes: readonly JobClass[]): JobSequence {
   const types = jobTypes(classes);
   const best = improve(types, searchMixes(classes, types));
   const quick = expand(best);
   if (quick.sequence.length > 60) return quick;
-  const times: StageTimes[] = quick.sequence.map((t) => t.times);
-  const neh = flowShopOrder(times).map((j) => quick.sequence[j] as JobType);
+  const neh = flowShopOrder(quick.sequence.map((t) => t.times), quick.sequence.map((t) => t.lags)).map((j) => quick.sequence[j] as JobType);
   const nehSpan = spanOf(neh.map((t) => [t, 1] as const));
   return nehSpan < quick.makespan ? { sequence: neh, makespan: nehSpan, method: 'search' } : quick;
 }
@@ -121,9 +131,8 @@ function ordered(mix: Mix): Ordered {
   const distinct = [...mix.keys()];
   let best: Ordered | undefined;
   for (let k = 1; k < 4; k++) {
-    const a = distinct.map((t) => sum(t.times.slice(0, k)));
-    const b = distinct.map((t) => sum(t.times.slice(k)));
-    const order = johnsonOrder(distinct.map((_, i) => i), (i) => a[i] as number, (i) => b[i] as number);
+    const halves = distinct.map((t) => aggregated(t.times, t.lags, k));
+    const order = johnsonOrder(distinct.map((_, i) => i), (i) => (halves[i] as { a: number }).a, (i) => (halves[i] as { b: number }).b);
     const blocks = order.map((i) => [distinct[i] as JobType, mix.get(distinct[i] as JobType) ?? 0] as const);
     const makespan = spanOf(blocks);
     if (!best || makespan < best.makespan) best = { blocks, makespan, mix };
@@ -136,16 +145,7 @@ function spanOf(blocks: readonly (readonly [JobType, number])[]): number {
   const free = [0, 0, 0, 0];
   let makespan = 0;
   for (const [t, count] of blocks) {
-    for (let c = 0; c < count; c++) {
-      let ready = 0;
-      for (let m = 0; m < 4; m++) {
-        const d = t.times[m] as number;
-        if (d <= 0) continue;
-        ready = Math.max(ready, free[m] as number) + d;
-        free[m] = ready;
-      }
-      if (ready > makespan) makespan = ready;
-    }
+    for (let c = 0; c < count; c++) makespan = Math.max(makespan, pass(free, t.times, t.lags));
   }
   return makespan;
 }

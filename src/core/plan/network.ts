@@ -37,15 +37,10 @@ export function deviceSendBytesMs(bytes: number, link: NetworkLink): number {
 }
 
 /**
- * DESIGN.md's transfer model: one message of B bytes costs rttMs/2 + 8·B/(Mbps·10^6)·1000 ms.
- * Nothing to send costs nothing.
+ * The time a message of B bytes holds the link: 8·B/(Mbps·10^6)·1000 ms. DESIGN.md's transfer
+ * model adds rttMs/2 of propagation per message (CutCandidate.propagationMs), which delays the
+ * job but leaves the link free for the next message.
  */
-export function transferMs(bytes: number, mbps: number, rttMs: number): number {
-  if (bytes <= 0) return 0;
-  return rttMs / 2 + serializationMs(bytes, mbps);
-}
-
-/** The bandwidth part only: 8·B/(Mbps·10^6)·1000 ms. */
 export function serializationMs(bytes: number, mbps: number): number {
   return (8 * bytes) / (mbps * 1e6) * 1000;
 }

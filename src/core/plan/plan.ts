@@ -5,7 +5,7 @@ import { candidateCuts } from './candidates';
 import { evaluateCut, latencyOf, type CutCandidate } from './cut';
 import { flowShopOrder, simulate, type ScheduledJob } from './flowShop';
 import { planJobs, type JobSequence } from './jps';
-import { stageTimes, type JobClass, type JobType } from './jobTypes';
+import { jobType, type JobClass, type JobType } from './jobTypes';
 import { bestSingleCut } from './minCut';
 import type { NetworkLink } from './network';
 import { buildPlanGraph, type PlanGraph } from './planGraph';
@@ -65,7 +65,7 @@ export function planOffloading(req: PlanRequest): Plan {
   const models = req.models.map((m) => modelPlan(m, req));
   const classes: JobClass[] = models.map((m) => ({ model: m.name, count: m.jobs, candidates: m.candidates }));
   const fixed = (pick: (m: ModelPlan) => number): JobType[] =>
-    models.flatMap((m, cls) => Array.from({ length: m.jobs }, () => ({ cls, candidate: pick(m), times: stageTimes(m.candidates[pick(m)] as CutCandidate) })));
+    models.flatMap((m, cls) => Array.from({ length: m.jobs }, () => jobType(cls, pick(m), m.candidates[pick(m)] as CutCandidate)));
   const jps = planJobs(classes);
   const strategies = {
     LO: schedule('LO', fixed((m) => m.lo)),
@@ -105,8 +105,9 @@ function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
 /** Simulates a sequence (ordered with CDS/NEH unless it is already the JPS order). */
 function schedule(name: StrategyName, mix: JobType[], keepOrder = false): ScheduledStrategy {
   const times = mix.map((t) => t.times);
-  const order = keepOrder ? mix.map((_, i) => i) : flowShopOrder(times);
-  const sim = simulate(order, times);
+  const lags = mix.map((t) => t.lags);
+  const order = keepOrder ? mix.map((_, i) => i) : flowShopOrder(times, lags);
+  const sim = simulate(order, times, lags);
   return {
     name,
     makespanMs: sim.makespan,

@@ -9,9 +9,12 @@ export interface CandidateJson {
   readonly headLayers: readonly number[];
   readonly cutTensors: readonly string[];
   readonly deviceMs: number;
+  /** The link's busy time for the message (bytes at the link's rate); likewise downlinkMs. */
   readonly uplinkMs: number;
   readonly serverMs: number;
   readonly downlinkMs: number;
+  /** Each message's propagation delay (rttMs/2): one job alone takes the five stages' sum plus it per message. */
+  readonly propagationMs: number;
 }
 
 export interface ModelPlanJson {
@@ -64,6 +67,7 @@ export function candidateJson(c: CutCandidate, id: number): CandidateJson {
     uplinkMs: c.uplinkMs,
     serverMs: c.serverMs,
     downlinkMs: c.downlinkMs,
+    propagationMs: c.propagationMs,
   };
 }
 

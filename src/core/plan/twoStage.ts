@@ -4,6 +4,8 @@ import { jobTypes } from './jobTypes';
 interface State {
   readonly c1: number;
   readonly c2: number;
+  /** When the jobs so far that used stage B are done: c2 plus the tail lag (0 when none did). */
+  readonly done: number;
   readonly prev: State | undefined;
   readonly type: JobType | undefined;
 }
@@ -15,15 +17,19 @@ interface State {
  * program over "jobs chosen per model so far" (one mixed-radix index) keeps only Pareto-optimal
  * (device free, uplink free) pairs, which is exact because later completions are monotone in
  * both. Copies of a type are added one at a time, so a type costs one pass over the table.
- * Server and downlink times are ignored here; the caller evaluates the real schedule.
+ * Server and downlink times are ignored here; the caller evaluates the real schedule. `tailMs`
+ * is a lag after stage B common to every job that uses it (the message's propagation delay):
+ * such a job is done tailMs after its stage B ends, which moves the makespan, not the order.
  */
 export function twoStageMix(
   classes: readonly JobClass[],
   stageA: (t: JobType) => number,
   stageB: (t: JobType) => number,
   maxStates = 300_000,
+  tailMs = 0,
 ): { mix: JobType[]; exact: boolean } {
   const types = johnsonSorted(jobTypes(classes), stageA, stageB);
+  const span = (s: State): number => Math.max(s.c1, s.done);
   const stride: number[] = [];
   let size = 1;
   for (const c of classes) {
@@ -32,14 +38,14 @@ export function twoStageMix(
   }
   const countOf = (index: number, cls: number): number => Math.floor(index / (stride[cls] as number)) % ((classes[cls] as JobClass).count + 1);
   const table: State[][] = Array.from({ length: size }, () => []);
-  (table[0] as State[]).push({ c1: 0, c2: 0, prev: undefined, type: undefined });
+  (table[0] as State[]).push({ c1: 0, c2: 0, done: 0, prev: undefined, type: undefined });
   // Past the state budget each bucket keeps its BEAM most promising states: no longer a proof.
   let states = 1;
   let exact = true;
   for (const t of types) {
     if (states > maxStates) {
       exact = false;
-      for (let i = 0; i < table.length; i++) table[i] = beam(table[i] as State[]);
+      for (let i = 0; i < table.length; i++) table[i] = beam(table[i] as State[], span);
     }
     const a = stageA(t);
     const b = stageB(t);
@@ -51,12 +57,12 @@ export function twoStageMix(
       for (const s of table[index] as State[]) {
         const c1 = s.c1 + a;
         const c2 = b > 0 ? Math.max(s.c2, c1) + b : s.c2;
-        if (addPareto(target, { c1, c2, prev: s, type: t })) states++;
+        if (addPareto(target, { c1, c2, done: c2 > 0 ? c2 + tailMs : 0, prev: s, type: t })) states++;
       }
     }
   }
   let best: State | undefined;
-  for (const s of table[size - 1] as State[]) if (!best || Math.max(s.c1, s.c2) < Math.max(best.c1, best.c2)) best = s;
+  for (const s of table[size - 1] as State[]) if (!best || span(s) < span(best)) best = s;
   const mix: JobType[] = [];
   for (let s = best; s?.type; s = s.prev) mix.unshift(s.type);
   return { mix, exact };
@@ -65,9 +71,9 @@ export function twoStageMix(
 const BEAM = 48;
 
 /** The BEAM states with the lowest makespan so far, still sorted by c1. */
-function beam(bucket: State[]): State[] {
+function beam(bucket: State[], span: (s: State) => number): State[] {
   if (bucket.length <= BEAM) return bucket;
-  const keep = new Set([...bucket].sort((x, y) => Math.max(x.c1, x.c2) - Math.max(y.c1, y.c2)).slice(0, BEAM));
+  const keep = new Set([...bucket].sort((x, y) => span(x) - span(y)).slice(0, BEAM));
   return bucket.filter((s) => keep.has(s));
 }
 
@@ -79,8 +85,10 @@ export function johnsonSorted(types: readonly JobType[], a: (t: JobType) => numb
 }
 
 /**
- * Inserts into a Pareto front kept sorted by c1 ascending (so c2 descending); false when an
- * existing state is no worse on both. Binary search finds the place; beaten states follow it.
+ * Inserts into a Pareto front on (c1, done) kept sorted by c1 ascending (so done descending);
+ * false when an existing state is no worse on both. A state no later on `done` is no later on
+ * c2 either (the tail is common), so the pruning stays exact. Binary search finds the place;
+ * beaten states follow it.
  */
 function addPareto(bucket: State[], s: State): boolean {
   let lo = 0;
@@ -91,9 +99,9 @@ function addPareto(bucket: State[], s: State): boolean {
     else hi = mid;
   }
   const before = bucket[lo - 1];
-  if (before && before.c2 <= s.c2 + 1e-12) return false;
+  if (before && before.done <= s.done + 1e-12) return false;
   let end = lo;
-  while (end < bucket.length && (bucket[end] as State).c2 >= s.c2) end++;
+  while (end < bucket.length && (bucket[end] as State).done >= s.done) end++;
   bucket.splice(lo, end - lo, s);
   return true;
 }

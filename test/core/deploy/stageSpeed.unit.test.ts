@@ -2,11 +2,14 @@ import { strict as assert } from 'node:assert';
 import type { BundleManifest } from '../../../src/core/bundle/manifest';
 import type { JobRecord } from '../../../src/core/deploy/runReport';
 import { retimedMakespan, speedSummary, stageSpeed } from '../../../src/core/deploy/stageSpeed';
-import { simulate, type StageTimes } from '../../../src/core/plan/flowShop';
+import { linkLags, simulate, type StageTimes } from '../../../src/core/plan/flowShop';
+
+/** The plan's lags on the test link (20 ms RTT): each message 10 ms in flight. */
+const lagsOf = (times: readonly StageTimes[]) => times.map((t) => linkLags(t, 10));
 
 /** A bundle whose plan is exactly the flow shop of `times` (job i = plan job 10 + i, to tell run and plan numbering apart). */
 function bundle(times: StageTimes[]): BundleManifest {
-  const { jobs, makespan } = simulate(times.map((_, i) => i), times);
+  const { jobs, makespan } = simulate(times.map((_, i) => i), times, lagsOf(times));
   const kind = (t: StageTimes): 'local' | 'split' | 'remote' => (t[1] === 0 ? 'local' : t[0] === 0 ? 'remote' : 'split');
   return {
     version: 1,
@@ -57,7 +60,7 @@ describe('speed check: the plan re-timed at the compute speeds a run measured', 
     assert.ok(Math.abs((speed.device ?? 0) - 1.3) < 1e-9 && Math.abs((speed.server ?? 0) - 0.9) < 1e-9, JSON.stringify(speed));
     assert.equal(speed.runs, 2);
     const r = retimedMakespan(m, speed);
-    const expected = simulate([0, 1, 2, 3, 4], times.map(([a, b, c, e]) => [a * 1.3, b, c * 0.9, e] as StageTimes)).makespan;
+    const expected = simulate([0, 1, 2, 3, 4], times.map(([a, b, c, e]) => [a * 1.3, b, c * 0.9, e] as StageTimes), lagsOf(times)).makespan;
     assert.ok(Math.abs(r.makespanMs - expected) < 1e-9, `${r.makespanMs} vs ${expected}`);
     assert.ok(r.makespanMs > m.predicted.makespanMs);
   });
@@ -66,7 +69,7 @@ describe('speed check: the plan re-timed at the compute speeds a run measured', 
     const speed = stageSpeed(m, [run(times, 2, 1, [0])]);
     assert.ok(Math.abs((speed.device ?? 0) - 2) < 1e-9, 'job 0 fell back: its 1000 ms whole-model run is not a head');
     const long = retimedMakespan(m, { device: 1, server: 1, runs: 1 }, 10);
-    assert.ok(Math.abs(long.makespanMs - simulate([...Array(10).keys()], [...times, ...times]).makespan) < 1e-9);
+    assert.ok(Math.abs(long.makespanMs - simulate([...Array(10).keys()], [...times, ...times], lagsOf([...times, ...times])).makespan) < 1e-9);
   });
 
   it('is not moved by one slow run among several', () => {

@@ -22,6 +22,8 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   const classRows = report.perClass.map((c) => [c.opClass, String(c.samples), c.form, c.r2.toFixed(3), c.r2Loaded.toFixed(3), ...(['linear', 'log', 'poly'] as const).map((f) => c.cvR2[f].toFixed(3))]);
   out.stdout(`R² per op type, 5-fold cross-validated (idle: the chosen form; under load: with its slowdown model):\n`);
   out.stdout(`${table(['op type', 'samples', 'form', 'R² idle', 'R² under load', 'linear', 'log', 'poly'], classRows, [false, true, false, true, true, true, true, true])}\n`);
+  const bookkeeping = profiles.flatMap((p) => (p.profilerNodeMs === undefined ? [] : [p.profilerNodeMs]));
+  if (bookkeeping.length) out.stdout(`profiler bookkeeping taken out of the layer times: ${(1000 * Math.min(...bookkeeping)).toFixed(1)}–${(1000 * Math.max(...bookkeeping)).toFixed(1)} µs per node (measured in ${bookkeeping.length} of ${profiles.length} profiles)\n`);
   if (predictor.session) out.stdout(`session: whole model ≈ ${predictor.session.scale.toFixed(3)} × layer sum ${predictor.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(predictor.session.perLayerMs).toFixed(3)} ms per layer\n`);
   if (report.leaveOneModelOut.length) {
     const rows = report.leaveOneModelOut.map((r) => [r.model, r.measuredMs.toFixed(1), r.predictedMs.toFixed(1), `${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`]);

@@ -21,6 +21,11 @@ export interface LayerFeatures {
   readonly kernel: number;
   readonly stride: number;
   readonly filters: number;
+  /**
+   * Nodes ONNX Runtime runs for the layer (Constants are folded into initializers when a session
+   * loads): the profiler's bookkeeping is per node. Absent in older profiles.
+   */
+  readonly nodes?: number;
 }
 
 export interface LoadFeatures {
@@ -53,6 +58,7 @@ function featuresOf(l: Layer, a: ModelAnalysis, attrs: ReadonlyMap<string, { kin
     kernel: ints('kernel_shape').reduce((p, k) => p * k, 1),
     stride: ints('strides')[0] ?? 1,
     filters: out && out.length > 1 ? (out[1] as number) : 1,
+    nodes: l.ops.filter((op) => op !== 'Constant').length,
   };
 }
 

@@ -96,9 +96,13 @@ const SCALE_BOUNDS = [0.8, 1.25] as const;
 /**
  * whole = scale·Σlayer + perLayerMs·layers by least squares on relative error (small models count
  * as much as large ones). With one session, or when the two do not separate, the scale stays 1
- * and the per-layer term takes the difference.
+ * and the per-layer term takes the difference. Sessions whose profiles measured the profiler's
+ * bookkeeping (their layer sums are without it) get a scale only: the per-layer term stood for
+ * that bookkeeping, and fitted on what is left it learns the training models' memory traffic
+ * and charges it to every layer of a model of many small ones.
  */
 export function sessionModel(idle: readonly Session[]): SessionModel {
+  if (idle.length > 0 && idle.every((s) => s.calibrated)) return scaleOnly(idle);
   const perLayerOnly = (): SessionModel => {
     const layers = idle.reduce((s, x) => s + x.layers, 0);
     return { scale: 1, perLayerMs: layers > 0 ? idle.reduce((s, x) => s + x.wholeMs - x.layerSumMs, 0) / layers : 0 };
@@ -132,4 +136,18 @@ function groupByClass(samples: readonly Sample[]): Record<string, Sample[]> {
   const out: Record<string, Sample[]> = {};
   for (const s of samples) (out[s.features.opClass] ??= []).push(s);
   return out;
+}
+
+
+/** whole = scale·Σlayer by least squares on relative error; 1 when the fit is implausible. */
+function scaleOnly(idle: readonly Session[]): SessionModel {
+  let sxx = 0;
+  let sxy = 0;
+  for (const s of idle) {
+    const w = 1 / Math.max(s.wholeMs, 1e-3) ** 2;
+    sxx += w * s.layerSumMs * s.layerSumMs;
+    sxy += w * s.layerSumMs * s.wholeMs;
+  }
+  const scale = sxx > 0 ? sxy / sxx : 1;
+  return { scale: scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1] ? scale : 1, perLayerMs: 0 };
 }

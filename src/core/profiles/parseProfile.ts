@@ -1,6 +1,8 @@
 import { checkLink, type NetworkLink, type SendCost } from '../plan/network';
 import { PlanError } from '../plan/planError';
+import type { LayerFeatures } from '../predictor/features';
 import { FEATURE_SET } from '../predictor/predictor';
+import { computeMs } from '../predictor/profileSamples';
 import { OP_CLASSES, type ComputeProfile, type OpClass } from './types';
 
 type Json = Record<string, unknown>;
@@ -47,9 +49,12 @@ export function parseComputeProfile(value: unknown, source: string): ComputeProf
     case 'measured': {
       const layers = value.layers;
       if (!Array.isArray(layers)) return bad("'layers' must be a list of {id, ms}");
+      // The profiler's bookkeeping, where the profile measured it, is not the layer's time.
+      const bookkeeping = typeof value.profilerNodeMs === 'number' && value.profilerNodeMs >= 0 ? value.profilerNodeMs : undefined;
+      const features = Array.isArray(value.layerFeatures) ? (value.layerFeatures as LayerFeatures[]) : [];
       const parsed = layers.map((l, i) => {
         if (!isObject(l) || typeof l.id !== 'number' || typeof l.ms !== 'number' || l.ms < 0) return bad(`layers[${i}] must be {id, ms ≥ 0}`);
-        return { id: l.id, ms: l.ms };
+        return { id: l.id, ms: computeMs(l.ms, isObject(features[l.id]) ? features[l.id] : undefined, bookkeeping) };
       });
       const layerCount = typeof value.layerCount === 'number' ? value.layerCount : parsed.length;
       const whole = isObject(value.wholeModelMs) && typeof value.wholeModelMs.median === 'number' ? value.wholeModelMs.median : undefined;

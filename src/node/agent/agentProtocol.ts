@@ -1,7 +1,8 @@
 /** What the device agent prints, one JSON object per line (host ⇄ agent over SSH stdout). */
+import type { CalibrationRun } from '../../core/predictor/profilerCalibration';
 import type { InputSpec } from '../runtime/syntheticInputs';
 
-export const AGENT_VERSION = '5';
+export const AGENT_VERSION = '6';
 
 /** A model input the agent feeds synthetic data (ORT tensor type: 'float32', 'int64', …). */
 export type AgentInput = InputSpec;
@@ -32,5 +33,5 @@ export interface LoadRun {
 export type AgentEvent =
   | { readonly event: 'facts'; readonly facts: DeviceFacts }
   | { readonly event: 'progress'; readonly load: number; readonly run: number; readonly of: number }
-  | { readonly event: 'result'; readonly facts: DeviceFacts; readonly runs: readonly LoadRun[] }
+  | { readonly event: 'result'; readonly facts: DeviceFacts; readonly runs: readonly LoadRun[]; readonly calibration?: CalibrationRun }
   | { readonly event: 'error'; readonly message: string };

@@ -9,6 +9,7 @@ import { ortNodeTimes, type OrtTraceEvent } from '../../core/profiles/ortProfile
 import { keepTiming } from '../../core/profiles/timingWindow';
 import type * as Ort from 'onnxruntime-node';
 import { syntheticInputs } from '../runtime/syntheticInputs';
+import type { CalibrationRun } from '../../core/predictor/profilerCalibration';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from './agentProtocol';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -110,6 +111,29 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   return { load, cpuUtilisation: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total), freeMemoryBytes: freeMemory, wholeMs, nodeUs: nodeTimes(dir, `prof-${load}`, warmup) };
 }
 
+/**
+ * Times the profiler calibration chain (core/predictor/profilerCalibration.ts) plain and profiled,
+ * alternately, on an otherwise idle device: what ONNX Runtime's profiler adds to each node's time.
+ */
+async function calibrate(chain: string, threads: number, dir: string): Promise<CalibrationRun> {
+  const warmup = 10;
+  const runs = 60;
+  const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
+  const plain = await ort.InferenceSession.create(chain, options);
+  const profiled = await ort.InferenceSession.create(chain, { ...options, enableProfiling: true, profileFilePrefix: path.join(dir, 'calibration') });
+  const feeds = { x: new ort.Tensor('float32', Float32Array.from({ length: 128 }, (_, i) => (i % 7) - 3), [1, 8, 4, 4]) };
+  const plainMs: number[] = [];
+  for (let r = 0; r < warmup + runs; r++) {
+    const t0 = process.hrtime.bigint();
+    await plain.run(feeds);
+    if (r >= warmup) plainMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await profiled.run(feeds);
+  }
+  profiled.endProfiling();
+  await Promise.all([plain.release(), profiled.release()]);
+  return { plainMs, nodeUs: nodeTimes(dir, 'calibration', warmup) };
+}
+
 /** Per-node kernel times from ORT's Chrome-trace profile, warm-up runs dropped. */
 function nodeTimes(dir: string, prefix: string, warmup: number): Record<string, number[]> {
   const file = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.json'));
@@ -131,7 +155,9 @@ async function main(): Promise<void> {
   const loads = arg('load', '0').split(',').map(Number);
   const runs: LoadRun[] = [];
   for (const load of loads) runs.push(await profileOnce(model, inputs, threads, Number(arg('runs', '20')), Number(arg('warmup', '3')), Number(arg('min-ms', '0')), load, path.dirname(model)));
-  emit({ event: 'result', facts: facts(), runs });
+  const chain = arg('calibration', '');
+  const calibration = chain ? await calibrate(chain, threads, path.dirname(model)) : undefined;
+  emit({ event: 'result', facts: facts(), runs, ...(calibration ? { calibration } : {}) });
 }
 
 /** Exits once everything written to stdout has been handed to the pipe (a big result must arrive whole). */

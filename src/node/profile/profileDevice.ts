@@ -7,6 +7,7 @@ import { externalReferences } from '../../core/onnx/externalData';
 import { withSyntheticWeights } from '../../core/onnx/syntheticWeights';
 import { KERNEL_GRID_PRODUCER } from '../../core/predictor/kernelGrid';
 import { layerFeatures, type LayerFeatures } from '../../core/predictor/features';
+import { calibrationChainModel, profilerNodeMs, type CalibrationRun } from '../../core/predictor/profilerCalibration';
 import { layerTimes, median, percentile } from '../../core/profiles/ortProfile';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from '../agent/agentProtocol';
 import type { LoadedModel } from '../modelFile';
@@ -47,6 +48,11 @@ export interface DeviceProfileJson {
   readonly threads: number;
   readonly runs: number;
   readonly warmup: number;
+  /**
+   * ONNX Runtime's profiler bookkeeping per node on this device (profilerCalibration.ts): `fit`
+   * and `plan` take it out of the layer times. Absent in profiles from before agent v6.
+   */
+  readonly profilerNodeMs?: number;
   readonly loads: readonly {
     load: number;
     cpuUtilisation: number;
@@ -72,9 +78,12 @@ export async function profileDevice(loaded: LoadedModel, analysis: ModelAnalysis
     work = `${path.posix.dirname(agent.dir)}/work-${process.pid}-${Date.now()}`;
     const modelFile = path.join(local, 'model.onnx');
     writeFileSync(modelFile, modelBytes(loaded));
+    const chainFile = path.join(local, 'calibration.onnx');
+    writeFileSync(chainFile, calibrationChainModel());
     o.progress(`uploading ${path.basename(loaded.path)}${loaded.graphOnly ? ' with synthetic weights' : ''}`, 0.1);
     await ssh.exec(`mkdir -p ${q(work)}`);
     await ssh.upload(modelFile, `${work}/model.onnx`, { signal: o.signal, progress: transferProgress(`uploading ${path.basename(loaded.path)}`, (l) => o.progress(l, 0.1)) });
+    await ssh.upload(chainFile, `${work}/calibration.onnx`, { signal: o.signal });
     // Flush the upload (and a fresh agent's files) before timing: writeback competes for the CPU.
     await ssh.exec('sync');
     const result = await runAgent(ssh, agent.dir, `${work}/model.onnx`, agentInputs(analysis), o);
@@ -107,7 +116,13 @@ function agentInputs(a: ModelAnalysis): AgentInput[] {
     });
 }
 
-async function runAgent(ssh: SshSession, dir: string, model: string, inputs: AgentInput[], o: ProfileOptions): Promise<{ facts: DeviceFacts; runs: readonly LoadRun[] }> {
+interface AgentResult {
+  readonly facts: DeviceFacts;
+  readonly runs: readonly LoadRun[];
+  readonly calibration?: CalibrationRun;
+}
+
+async function runAgent(ssh: SshSession, dir: string, model: string, inputs: AgentInput[], o: ProfileOptions): Promise<AgentResult> {
   const threads = o.threads ?? 0;
   const cmd = [
     `cd ${q(dir)} &&`,
@@ -115,8 +130,9 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
     `--model ${q(model)} --inputs ${q(JSON.stringify(inputs))}`,
     threads ? `--threads ${threads}` : '',
     `--runs ${o.runs} --warmup ${o.warmup} --min-ms ${Math.round(1000 * (o.minSeconds ?? MIN_TIMING_SECONDS))} --load ${q(o.loads.join(','))}`,
+    `--calibration ${q(`${path.posix.dirname(model)}/calibration.onnx`)}`,
   ].join(' ');
-  let result: { facts: DeviceFacts; runs: readonly LoadRun[] } | undefined;
+  let result: AgentResult | undefined;
   let error: string | undefined;
   let pending = '';
   const r = await ssh.exec(
@@ -128,7 +144,7 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
       for (const line of lines) {
         const e = parseEvent(line);
         if (e?.event === 'progress') o.progress(`load ${e.load}: run ${e.run}/${e.of}`, 0.15 + (0.85 * (Math.max(0, o.loads.indexOf(e.load)) + Math.min(1, e.run / e.of))) / o.loads.length);
-        else if (e?.event === 'result') result = { facts: e.facts, runs: e.runs };
+        else if (e?.event === 'result') result = { facts: e.facts, runs: e.runs, ...(e.calibration ? { calibration: e.calibration } : {}) };
         else if (e?.event === 'error') error = e.message;
       }
     },
@@ -148,7 +164,7 @@ function parseEvent(line: string): AgentEvent | undefined {
   }
 }
 
-function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: { facts: DeviceFacts; runs: readonly LoadRun[] }, o: ProfileOptions, spec: string): DeviceProfileJson {
+function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: AgentResult, o: ProfileOptions, spec: string): DeviceProfileJson {
   const layers = a.layers.layers;
   const loads = r.runs.map((run) => ({
     load: run.load,
@@ -159,6 +175,7 @@ function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: { facts: DeviceFact
   }));
   const base = loads[0];
   if (!base) throw new SshError('remote-command', 'the agent returned no runs');
+  const bookkeeping = r.calibration ? profilerNodeMs(r.calibration) : undefined;
   return {
     kind: 'measured',
     name: spec,
@@ -173,6 +190,7 @@ function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: { facts: DeviceFact
     threads: o.threads ?? r.facts.cores,
     runs: o.runs,
     warmup: o.warmup,
+    ...(bookkeeping === undefined ? {} : { profilerNodeMs: bookkeeping }),
     loads,
   };
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { fitPredictor, predictLayer, sessionModel } from '../../../src/core/predictor/fitPredictor';
-import { mergeRepeats, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
+import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
 import type { LayerFeatures } from '../../../src/core/predictor/features';
 import { FEATURE_SET, type Sample } from '../../../src/core/predictor/predictor';
 import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
@@ -130,6 +130,15 @@ describe('session model', () => {
     assert.ok(Math.abs(two.perLayerMs - expected) < 1e-9);
   });
 
+  it('is a scale alone for sessions whose layer sums are without the profiler’s bookkeeping', () => {
+    const sessions = [[10, 40], [50, 30], [100, 180], [3, 80]].map(([sum, layers], i) => ({ model: `m${i}`, busyThreads: 0, layers: layers as number, layerSumMs: sum as number, wholeMs: 1.04 * (sum as number) + 0.001 * (layers as number), calibrated: true }));
+    const m = sessionModel(sessions);
+    assert.equal(m.perLayerMs, 0);
+    assert.ok(m.scale > 1.04 && m.scale < 1.08, JSON.stringify(m));
+    assert.ok(sessionModel(sessions.map((x) => ({ ...x, calibrated: false }))).perLayerMs > 0, 'uncalibrated sessions keep their per-layer term');
+    assert.equal(sessionModel(sessions.map((x) => ({ ...x, wholeMs: 3 * x.layerSumMs }))).scale, 1, 'an implausible scale is not used');
+  });
+
   it('falls back to a per-layer term when the fitted scale is implausible', () => {
     const sessions = [[10, 40], [50, 30], [100, 180]].map(([sum, layers], i) => ({ model: `m${i}`, busyThreads: 0, layers: layers as number, layerSumMs: sum as number, wholeMs: 2 * (sum as number) }));
     assert.equal(sessionModel(sessions).scale, 1);
@@ -151,6 +160,44 @@ describe('repeated profiles', () => {
     assert.deepEqual(a?.loads[0]?.layers.map((l) => l.ms), [2, 4]);
     assert.deepEqual(a?.loads[1]?.layers.map((l) => l.ms), [4, 8]);
     assert.deepEqual(merged.find((p) => p.model === 'b')?.loads[0]?.wholeModelMs, { median: 5 });
+  });
+});
+
+describe("the profiler's bookkeeping (profilerNodeMs)", () => {
+  const withNodes = (macs: number, nodes: number): LayerFeatures => ({ ...conv(macs, 1e4), nodes });
+  const profile: ProfileForFit = {
+    model: 'small',
+    profilerNodeMs: 0.004,
+    layerFeatures: [withNodes(1e6, 3), withNodes(2e6, 1), conv(3e6, 1e4)],
+    loads: [{ load: 0, cpuUtilisation: 0.1, freeMemoryBytes: 1e9, wholeModelMs: { median: 0.2 }, layers: [{ id: 0, ms: 0.1 }, { id: 1, ms: 0.005 }, { id: 2, ms: 0.05 }] }],
+  };
+
+  it('comes out of every layer with a node count, per node, never below a tenth of the profiled time', () => {
+    assert.ok(Math.abs(computeMs(0.1, withNodes(1, 3), 0.004) - 0.088) < 1e-12);
+    assert.equal(computeMs(0.005, withNodes(1, 1), 0.004), 0.005 - 0.004);
+    assert.equal(computeMs(0.002, withNodes(1, 1), 0.004), 0.0002);
+    assert.equal(computeMs(0.1, conv(1, 1), 0.004), 0.1, 'an older profile without node counts keeps its times');
+    assert.equal(computeMs(0.1, withNodes(1, 3), undefined), 0.1, 'an uncalibrated profile keeps its times');
+  });
+
+  it('is taken out of the training samples and of the session’s layer sum', () => {
+    const ms = profileSamples(profile).map((x) => x.ms);
+    assert.deepEqual(ms.map((x) => +x.toFixed(6)), [0.088, 0.001, 0.05]);
+    assert.ok(Math.abs((profileSessions(profile)[0]?.layerSumMs ?? 0) - 0.139) < 1e-12);
+  });
+
+  it('is taken out of a measured profile used to plan', () => {
+    const p = parseComputeProfile({ kind: 'measured', name: 'pi', layerCount: 3, ...profile, layers: profile.loads[0]?.layers, wholeModelMs: { median: 0.2 } }, 'pi.json');
+    assert.equal(p.kind, 'measured');
+    if (p.kind !== 'measured') return;
+    assert.deepEqual(p.layers.map((l) => +l.ms.toFixed(6)), [0.088, 0.001, 0.05]);
+    // What the plain session spends beyond the layers is spread over them, as before.
+    assert.ok(Math.abs((p.overheadPerLayerMs ?? 0) - (0.2 - 0.139) / 3) < 1e-12);
+  });
+
+  it('of repeated profiles merges to the median', () => {
+    const [merged] = mergeRepeats([profile, { ...profile, profilerNodeMs: 0.002 }, { ...profile, profilerNodeMs: 0.003 }]);
+    assert.equal(merged?.profilerNodeMs, 0.003);
   });
 });
 

@@ -75,15 +75,18 @@ export function row(form: Form, f: LayerFeatures): number[] {
 const loadRow = (l: LoadFeatures): number[] => [l.busyThreads ?? 0, l.cpuUtilisation, l.freeMemoryGB];
 const isIdle = (s: Sample): boolean => (s.load.busyThreads ?? 0) === 0;
 
-export function fitForm(form: Form, samples: readonly Sample[]): ClassModel {
+/**
+ * Fits one form. Sizes only add time (non-negative terms); `intercept` adds a fixed time per
+ * layer. Without one a layer of no size takes none: an intercept learnt ~13 µs a layer from
+ * networks whose layers all take tens of µs and more, and charged it to models of many tiny
+ * layers (PP-OCR cls: +60 %); bestForm keeps it only where cross-validation says the class has
+ * a fixed cost. The log form is a power law, fitted by ridge.
+ */
+export function fitForm(form: Form, samples: readonly Sample[], intercept = false): ClassModel {
   const idle = samples.some(isIdle) ? samples.filter(isIdle) : samples;
   const rows = idle.map((s) => row(form, s.features));
   const y = idle.map((s) => (form === 'log' ? Math.log(Math.max(s.ms, 1e-4)) : s.ms));
-  // Sizes only add time (non-negative terms), and a layer of no size takes none: no intercept,
-  // which otherwise learnt ~13 µs a layer from networks whose layers all take tens of µs and
-  // more, and charged it to models of many tiny layers (PP-OCR cls: +60 %). The log form is a
-  // power law, fitted by ridge.
-  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.sqrt(Math.max(s.ms, 0.05))), 500, false) };
+  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.sqrt(Math.max(s.ms, 0.05))), 500, intercept) };
   const all = idle.map((s) => sizes(s.features));
   const range = (all[0] ?? []).map((_, j) => [Math.min(...all.map((r) => r[j] as number)), Math.max(...all.map((r) => r[j] as number))] as const);
   return { ...shape, load: fitLoad(samples, calibration(shape, idle)), range };
@@ -153,12 +156,12 @@ export function predict(m: ClassModel, f: LayerFeatures, l: LoadFeatures): numbe
 }
 
 /** k-fold cross-validated predictions (deterministic folds by index). */
-export function crossValidated(form: Form, samples: readonly Sample[], k = 5): number[] {
+export function crossValidated(form: Form, samples: readonly Sample[], k = 5, intercept = false): number[] {
   const folds = Math.min(k, samples.length);
   const out = new Array<number>(samples.length).fill(0);
   for (let f = 0; f < folds; f++) {
     const train = samples.filter((_, i) => i % folds !== f);
-    const m = fitForm(form, train.length ? train : samples);
+    const m = fitForm(form, train.length ? train : samples, intercept);
     samples.forEach((s, i) => {
       if (i % folds === f) out[i] = predict(m, s.features, s.load);
     });
@@ -167,20 +170,32 @@ export function crossValidated(form: Form, samples: readonly Sample[], k = 5): n
 }
 
 /** Cross-validated R² of one form, on idle samples and on all (loaded ones included). */
-function scores(form: Form, samples: readonly Sample[]): { idle: number; all: number } {
-  const predicted = crossValidated(form, samples);
+function scores(form: Form, samples: readonly Sample[], intercept: boolean): { idle: number; all: number; intercept: boolean } {
+  const predicted = crossValidated(form, samples, 5, intercept);
   const idle = samples.map((s, i) => [s, predicted[i] ?? 0] as const).filter(([s]) => isIdle(s));
   return {
     idle: idle.length ? rSquared(idle.map(([s]) => s.ms), idle.map(([, p]) => p)) : rSquared(samples.map((s) => s.ms), predicted),
     all: rSquared(samples.map((s) => s.ms), predicted),
+    intercept,
   };
+}
+
+/** How much better an intercept must cross-validate before a class keeps a fixed cost per layer. */
+const INTERCEPT_MARGIN = 0.01;
+
+/** A form's better variant: without an intercept unless one is clearly better (the log form has its own). */
+function formScores(form: Form, samples: readonly Sample[]): { idle: number; all: number; intercept: boolean } {
+  const without = scores(form, samples, form === 'log');
+  if (form === 'log') return without;
+  const withIt = scores(form, samples, true);
+  return withIt.idle > without.idle + INTERCEPT_MARGIN ? withIt : without;
 }
 
 /** Picks the form with the best cross-validated idle R² for one op class. */
 export function bestForm(samples: readonly Sample[]): { model: ClassModel; r2: number; r2Loaded: number; cvR2: Record<Form, number> } {
-  const all = Object.fromEntries(FORMS.map((f) => [f, scores(f, samples)])) as Record<Form, { idle: number; all: number }>;
+  const all = Object.fromEntries(FORMS.map((f) => [f, formScores(f, samples)])) as Record<Form, { idle: number; all: number; intercept: boolean }>;
   const cvR2 = Object.fromEntries(FORMS.map((f) => [f, all[f].idle])) as Record<Form, number>;
   const form = FORMS.reduce((a, b) => (cvR2[b] > cvR2[a] ? b : a));
-  return { model: fitForm(form, samples), r2: all[form].idle, r2Loaded: all[form].all, cvR2 };
+  return { model: fitForm(form, samples, all[form].intercept), r2: all[form].idle, r2Loaded: all[form].all, cvR2 };
 }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { fitPredictor, predictLayer, sessionModel } from '../../../src/core/predictor/fitPredictor';
 import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
 import type { LayerFeatures } from '../../../src/core/predictor/features';
-import { FEATURE_SET, type Sample } from '../../../src/core/predictor/predictor';
+import { bestForm, FEATURE_SET, type Sample } from '../../../src/core/predictor/predictor';
 import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
 import { fitNonNegative } from '../../../src/core/predictor/regression';
 
@@ -110,6 +110,21 @@ describe('latency predictor (element-wise work by kind)', () => {
     assert.doesNotThrow(() => parseComputeProfile(JSON.parse(JSON.stringify(predictor)), 'p.json'));
     const older = { ...predictor, features: undefined };
     assert.throws(() => parseComputeProfile(older, 'old.predictor.json'), /old\.predictor\.json: this predictor was fitted on feature set 1.*fit it again/);
+  });
+});
+
+describe('latency predictor (a fixed cost per layer only where the class has one)', () => {
+  const samples = (fixedMs: number): Sample[] =>
+    Array.from({ length: 60 }, (_, i) => {
+      const f = conv(1e4 + ((i * 7919) % 60) * 5e4, 1e4 + ((i * 104729) % 60) * 2e4);
+      return { model: `m${i % 4}`, features: f, load: { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 }, ms: fixedMs + f.macs / 5e6 };
+    });
+
+  it('keeps an intercept for a class whose small layers all cost 0.3 ms more, and none for one whose layers cost their work only', () => {
+    const fixed = bestForm(samples(0.3));
+    assert.ok(fixed.model.fit.bias > 0.2 && fixed.model.fit.bias < 0.4, `intercept ${fixed.model.fit.bias}`);
+    const none = bestForm(samples(0));
+    assert.equal(none.model.fit.bias, 0);
   });
 });
 

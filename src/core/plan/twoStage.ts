@@ -15,8 +15,8 @@ interface State {
  * for any fixed choice of cuts Johnson's rule orders jobs optimally, so it is enough to choose
  * how many jobs of each model take each cut. Types are visited in Johnson order; a dynamic
  * program over "jobs chosen per model so far" (one mixed-radix index) keeps only Pareto-optimal
- * (device free, uplink free) pairs, which is exact because later completions are monotone in
- * both. Copies of a type are added one at a time, so a type costs one pass over the table.
+ * (device free, uplink jobs done) pairs, which is exact because later completions are monotone
+ * in both. Copies of a type are added one at a time, so a type costs one pass over the table.
  * Server and downlink times are ignored here; the caller evaluates the real schedule. `tailMs`
  * is a lag after stage B common to every job that uses it (the message's propagation delay):
  * such a job is done tailMs after its stage B ends, which moves the makespan, not the order.

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeModel } from '../core/analysis';
 import { dimsKnownTo } from '../core/shapes/bindInputs';
-import { latencyOf } from '../core/plan/cut';
+import { inFlight, latencyOf } from '../core/plan/cut';
 import { deviceSendText } from '../core/plan/network';
 import { planOffloading, STRATEGY_NAMES, type Plan } from '../core/plan/plan';
 import { planJson } from '../core/plan/planJson';
@@ -75,7 +75,7 @@ function jpsCuts(plan: Plan): string[] {
     if (!m || !c) throw new PlanError('bad-jobs', 'internal: schedule refers to an unknown candidate');
     const where =
       ci === m.lo ? 'local only' : ci === m.co ? 'cloud only' : `cut after ${c.head.size}/${m.graph.layers.length} layers, sending ${c.cutTensors.join(', ')}`;
-    const messages = (c.uplinkMs > 0 ? 1 : 0) + (c.downlinkMs > 0 ? 1 : 0);
+    const { messages } = inFlight(c);
     const flight = messages ? ` + in flight ${messages}×${c.propagationMs.toFixed(1)}` : '';
     const times = `device ${c.deviceMs.toFixed(1)} + up ${c.uplinkMs.toFixed(1)} + server ${c.serverMs.toFixed(1)} + down ${c.downlinkMs.toFixed(1)}${flight} = ${latencyOf(c).toFixed(1)} ms`;
     return `  ${n}× ${m.name}: ${where} [${times}]`;

@@ -42,7 +42,7 @@ describe('profiler calibration (ONNX Runtime’s per-node bookkeeping, measured)
       profiled.endProfiling();
       const file = readdirSync(dir).find((f) => f.endsWith('.json')) ?? assert.fail('no profile written');
       const nodeUs = ortNodeTimes(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as OrtTraceEvent[], 10);
-      const perNode = profilerNodeMs({ plainMs, nodeUs }) ?? assert.fail('every node of the chain was profiled');
+      const perNode = profilerNodeMs({ wholeMs: plainMs, nodeUs }) ?? assert.fail('every node of the chain was profiled');
       // The testbed measured 2.9–3.9 µs; anything from a tenth of a µs to 50 µs is a plausible CPU.
       assert.ok(perNode > 1e-4 && perNode < 0.05, `${(perNode * 1000).toFixed(2)} µs per node`);
       await Promise.all([plain.release(), profiled.release()]);
@@ -53,10 +53,10 @@ describe('profiler calibration (ONNX Runtime’s per-node bookkeeping, measured)
 
   it('is undefined when the run does not cover the chain, and never negative', () => {
     const nodeUs = Object.fromEntries(Array.from({ length: CALIBRATION_NODES }, (_, i) => [`n${i}`, [1, 2, 3]]));
-    assert.equal(profilerNodeMs({ plainMs: [], nodeUs }), undefined);
-    assert.equal(profilerNodeMs({ plainMs: [1], nodeUs: { n0: [1] } }), undefined);
+    assert.equal(profilerNodeMs({ wholeMs: [], nodeUs }), undefined);
+    assert.equal(profilerNodeMs({ wholeMs: [1], nodeUs: { n0: [1] } }), undefined);
     // Σ medians 200 × 2 µs = 0.4 ms against a plain run of 0.1 ms: 1.5 µs per node.
-    assert.ok(Math.abs((profilerNodeMs({ plainMs: [0.1, 0.1, 5], nodeUs }) ?? 0) - 0.0015) < 1e-12);
-    assert.equal(profilerNodeMs({ plainMs: [9], nodeUs }), 0);
+    assert.ok(Math.abs((profilerNodeMs({ wholeMs: [0.1, 0.1, 5], nodeUs }) ?? 0) - 0.0015) < 1e-12);
+    assert.equal(profilerNodeMs({ wholeMs: [9], nodeUs }), 0);
   });
 });

@@ -23,8 +23,13 @@ export interface CutCandidate {
 
 /** One job alone: DESIGN.md's transfer model, rttMs/2 + bytes at the link's rate per message. */
 export function latencyOf(c: CutCandidate): number {
+  return c.deviceMs + c.uplinkMs + c.serverMs + c.downlinkMs + inFlight(c).ms;
+}
+
+/** The job's messages (one up, one down, as it uses the links) and their time in flight. */
+export function inFlight(c: CutCandidate): { messages: number; ms: number } {
   const messages = (c.uplinkMs > 0 ? 1 : 0) + (c.downlinkMs > 0 ? 1 : 0);
-  return c.deviceMs + c.uplinkMs + c.serverMs + c.downlinkMs + messages * c.propagationMs;
+  return { messages, ms: messages * c.propagationMs };
 }
 
 /** Evaluates a head set with the transfer model: every crossing tensor once, one message each way. */

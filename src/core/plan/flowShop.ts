@@ -17,7 +17,7 @@ export type StageTimes = readonly [number, number, number, number];
  */
 export type StageLags = StageTimes;
 
-export const NO_LAGS: StageLags = [0, 0, 0, 0];
+const NO_LAGS: StageLags = [0, 0, 0, 0];
 
 /** The lags of a job whose messages each take `propagationMs` to arrive after the link sent them. */
 export function linkLags(t: StageTimes, propagationMs: number): StageLags {

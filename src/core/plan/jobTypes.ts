@@ -16,17 +16,10 @@ export interface JobType {
   readonly lags: StageLags;
 }
 
-export function stageTimes(c: CutCandidate): StageTimes {
-  return [c.deviceMs, c.uplinkMs, c.serverMs, c.downlinkMs];
-}
-
-/** Each message's propagation delay, after the link stage that sends it. */
-export function stageLags(c: CutCandidate): StageLags {
-  return linkLags(stageTimes(c), c.propagationMs);
-}
-
+/** A job split at `c`: its time on each stage, and each message's flight after the link that sends it. */
 export function jobType(cls: number, candidate: number, c: CutCandidate): JobType {
-  return { cls, candidate, times: stageTimes(c), lags: stageLags(c) };
+  const times: StageTimes = [c.deviceMs, c.uplinkMs, c.serverMs, c.downlinkMs];
+  return { cls, candidate, times, lags: linkLags(times, c.propagationMs) };
 }
 
 export function jobTypes(classes: readonly JobClass[]): JobType[] {

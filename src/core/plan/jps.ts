@@ -33,7 +33,7 @@ export function planJobs(classes: readonly JobClass[]): JobSequence {
   const types = jobTypes(classes);
   const tail = twoStageTail(types);
   if (tail !== undefined) {
-    const { mix, exact } = twoStageMix(classes, (t) => t.times[0], (t) => t.times[1], undefined, tail);
+    const { mix, exact } = twoStageMix(classes, (t) => t.times[0], (t) => t.times[1], { tailMs: tail });
     const found = expand(ordered(toMix(mix)));
     if (exact) return { ...found, method: 'two-stage-exact' };
     const searched = searchSchedule(classes);
@@ -76,7 +76,7 @@ interface Ordered {
 
 function searchMixes(classes: readonly JobClass[], types: readonly JobType[]): Ordered {
   const dev = (t: JobType): number => t.times[0];
-  const seed = (a: (t: JobType) => number, b: (t: JobType) => number): Mix => toMix(twoStageMix(classes, a, b, SEED_STATES).mix);
+  const seed = (a: (t: JobType) => number, b: (t: JobType) => number): Mix => toMix(twoStageMix(classes, a, b, { maxStates: SEED_STATES }).mix);
   let best = ordered(seed(dev, (t) => t.times[1]));
   const consider = (mix: Mix): void => {
     const o = ordered(mix);

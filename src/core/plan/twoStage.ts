@@ -25,8 +25,7 @@ export function twoStageMix(
   classes: readonly JobClass[],
   stageA: (t: JobType) => number,
   stageB: (t: JobType) => number,
-  maxStates = 300_000,
-  tailMs = 0,
+  { maxStates = 300_000, tailMs = 0 }: { readonly maxStates?: number; readonly tailMs?: number } = {},
 ): { mix: JobType[]; exact: boolean } {
   const types = johnsonSorted(jobTypes(classes), stageA, stageB);
   const span = (s: State): number => Math.max(s.c1, s.done);

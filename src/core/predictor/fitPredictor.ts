@@ -102,12 +102,12 @@ const SCALE_BOUNDS = [0.8, 1.25] as const;
  * and charges it to every layer of a model of many small ones.
  */
 export function sessionModel(idle: readonly Session[]): SessionModel {
-  if (idle.length > 0 && idle.every((s) => s.calibrated)) return scaleOnly(idle);
+  const calibrated = idle.length > 0 && idle.every((s) => s.calibrated);
   const perLayerOnly = (): SessionModel => {
     const layers = idle.reduce((s, x) => s + x.layers, 0);
     return { scale: 1, perLayerMs: layers > 0 ? idle.reduce((s, x) => s + x.wholeMs - x.layerSumMs, 0) / layers : 0 };
   };
-  if (idle.length < 3) return perLayerOnly();
+  const plausible = (scale: number): boolean => scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1];
   const w = idle.map((s) => 1 / Math.max(s.wholeMs, 1e-3) ** 2);
   let saa = 0, sab = 0, sbb = 0, say = 0, sby = 0;
   idle.forEach((s, i) => {
@@ -118,10 +118,15 @@ export function sessionModel(idle: readonly Session[]): SessionModel {
     say += k * s.layerSumMs * s.wholeMs;
     sby += k * s.layers * s.wholeMs;
   });
+  if (calibrated) {
+    const scale = saa > 0 ? say / saa : 1;
+    return { scale: plausible(scale) ? scale : 1, perLayerMs: 0 };
+  }
+  if (idle.length < 3) return perLayerOnly();
   const det = saa * sbb - sab * sab;
   if (Math.abs(det) < 1e-12 * saa * sbb) return perLayerOnly();
   const scale = (say * sbb - sab * sby) / det;
-  if (!(scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1])) return perLayerOnly();
+  if (!plausible(scale)) return perLayerOnly();
   return { scale, perLayerMs: (saa * sby - sab * say) / det };
 }
 
@@ -138,16 +143,3 @@ function groupByClass(samples: readonly Sample[]): Record<string, Sample[]> {
   return out;
 }
 
-
-/** whole = scale·Σlayer by least squares on relative error; 1 when the fit is implausible. */
-function scaleOnly(idle: readonly Session[]): SessionModel {
-  let sxx = 0;
-  let sxy = 0;
-  for (const s of idle) {
-    const w = 1 / Math.max(s.wholeMs, 1e-3) ** 2;
-    sxx += w * s.layerSumMs * s.layerSumMs;
-    sxy += w * s.layerSumMs * s.wholeMs;
-  }
-  const scale = sxx > 0 ? sxy / sxx : 1;
-  return { scale: scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1] ? scale : 1, perLayerMs: 0 };
-}

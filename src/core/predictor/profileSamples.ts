@@ -92,7 +92,7 @@ export function profileSessions(p: ProfileForFit): Session[] {
 
 /**
  * A layer's profiled time without the profiler's own bookkeeping (ONNX Runtime's per-node `dur`
- * carries it: 3–4 µs a node on the testbed, a third of a 1.4 ms model's profiled time), when the
+ * carries it: a few µs a node, a third of a 1.4 ms model's profiled time), when the
  * profile measured it; never below a tenth of the profiled time.
  */
 export function computeMs(profiledMs: number, f: LayerFeatures | undefined, profilerNodeMs: number | undefined): number {

@@ -2,7 +2,7 @@
 import type { CalibrationRun } from '../../core/predictor/profilerCalibration';
 import type { InputSpec } from '../runtime/syntheticInputs';
 
-export const AGENT_VERSION = '6';
+export const AGENT_VERSION = '7';
 
 /** A model input the agent feeds synthetic data (ORT tensor type: 'float32', 'int64', …). */
 export type AgentInput = InputSpec;

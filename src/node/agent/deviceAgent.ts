@@ -9,7 +9,6 @@ import { ortNodeTimes, type OrtTraceEvent } from '../../core/profiles/ortProfile
 import { keepTiming } from '../../core/profiles/timingWindow';
 import type * as Ort from 'onnxruntime-node';
 import { syntheticInputs } from '../runtime/syntheticInputs';
-import type { CalibrationRun } from '../../core/predictor/profilerCalibration';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from './agentProtocol';
 
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -81,8 +80,9 @@ function cpuTimes(): { idle: number; total: number } {
  * model's latency, so whole-model times from the profiled session would overstate it. Running
  * them alternately puts both under the same drift of the device's speed.
  */
-async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, minMs: number, load: number, dir: string): Promise<LoadRun> {
-  const prefix = path.join(dir, `prof-${load}`);
+async function profileOnce(model: string, inputs: readonly AgentInput[], threads: number, runs: number, warmup: number, minMs: number, load: number, dir: string, tag?: string): Promise<LoadRun> {
+  const name = tag ?? `prof-${load}`;
+  const prefix = path.join(dir, name);
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
   const plain = await ort.InferenceSession.create(model, options);
   const profiled = await ort.InferenceSession.create(model, { ...options, enableProfiling: true, profileFilePrefix: prefix });
@@ -100,7 +100,7 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
       if (r >= warmup) wholeMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
       await profiled.run(feeds);
       freeMemory = os.freemem();
-      emit({ event: 'progress', load, run: r + 1, of: Math.max(warmup + runs, r + 1) });
+      if (!tag) emit({ event: 'progress', load, run: r + 1, of: Math.max(warmup + runs, r + 1) });
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -108,30 +108,7 @@ async function profileOnce(model: string, inputs: readonly AgentInput[], threads
   const after = cpuTimes();
   profiled.endProfiling();
   await Promise.all([plain.release(), profiled.release()]);
-  return { load, cpuUtilisation: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total), freeMemoryBytes: freeMemory, wholeMs, nodeUs: nodeTimes(dir, `prof-${load}`, warmup) };
-}
-
-/**
- * Times the profiler calibration chain (core/predictor/profilerCalibration.ts) plain and profiled,
- * alternately, on an otherwise idle device: what ONNX Runtime's profiler adds to each node's time.
- */
-async function calibrate(chain: string, threads: number, dir: string): Promise<CalibrationRun> {
-  const warmup = 10;
-  const runs = 60;
-  const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
-  const plain = await ort.InferenceSession.create(chain, options);
-  const profiled = await ort.InferenceSession.create(chain, { ...options, enableProfiling: true, profileFilePrefix: path.join(dir, 'calibration') });
-  const feeds = { x: new ort.Tensor('float32', Float32Array.from({ length: 128 }, (_, i) => (i % 7) - 3), [1, 8, 4, 4]) };
-  const plainMs: number[] = [];
-  for (let r = 0; r < warmup + runs; r++) {
-    const t0 = process.hrtime.bigint();
-    await plain.run(feeds);
-    if (r >= warmup) plainMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    await profiled.run(feeds);
-  }
-  profiled.endProfiling();
-  await Promise.all([plain.release(), profiled.release()]);
-  return { plainMs, nodeUs: nodeTimes(dir, 'calibration', warmup) };
+  return { load, cpuUtilisation: 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total), freeMemoryBytes: freeMemory, wholeMs, nodeUs: nodeTimes(dir, name, warmup) };
 }
 
 /** Per-node kernel times from ORT's Chrome-trace profile, warm-up runs dropped. */
@@ -155,9 +132,10 @@ async function main(): Promise<void> {
   const loads = arg('load', '0').split(',').map(Number);
   const runs: LoadRun[] = [];
   for (const load of loads) runs.push(await profileOnce(model, inputs, threads, Number(arg('runs', '20')), Number(arg('warmup', '3')), Number(arg('min-ms', '0')), load, path.dirname(model)));
-  const chain = arg('calibration', '');
-  const calibration = chain ? await calibrate(chain, threads, path.dirname(model)) : undefined;
-  emit({ event: 'result', facts: facts(), runs, ...(calibration ? { calibration } : {}) });
+  // The profiler calibration chain (core/predictor/profilerCalibration.ts), timed the same way, idle.
+  const chain = JSON.parse(arg('calibration', 'null')) as { model: string; inputs: AgentInput[] } | null;
+  const calibration = chain ? await profileOnce(chain.model, chain.inputs, threads, 60, 10, 0, 0, path.dirname(model), 'calibration') : undefined;
+  emit({ event: 'result', facts: facts(), runs, ...(calibration ? { calibration: { wholeMs: calibration.wholeMs, nodeUs: calibration.nodeUs } } : {}) });
 }
 
 /** Exits once everything written to stdout has been handed to the pipe (a big result must arrive whole). */

@@ -7,7 +7,7 @@ import { externalReferences } from '../../core/onnx/externalData';
 import { withSyntheticWeights } from '../../core/onnx/syntheticWeights';
 import { KERNEL_GRID_PRODUCER } from '../../core/predictor/kernelGrid';
 import { layerFeatures, type LayerFeatures } from '../../core/predictor/features';
-import { calibrationChainModel, profilerNodeMs, type CalibrationRun } from '../../core/predictor/profilerCalibration';
+import { CALIBRATION_INPUT, calibrationChainModel, profilerNodeMs, type CalibrationRun } from '../../core/predictor/profilerCalibration';
 import { layerTimes, median, percentile } from '../../core/profiles/ortProfile';
 import type { AgentEvent, AgentInput, DeviceFacts, LoadRun } from '../agent/agentProtocol';
 import type { LoadedModel } from '../modelFile';
@@ -130,7 +130,7 @@ async function runAgent(ssh: SshSession, dir: string, model: string, inputs: Age
     `--model ${q(model)} --inputs ${q(JSON.stringify(inputs))}`,
     threads ? `--threads ${threads}` : '',
     `--runs ${o.runs} --warmup ${o.warmup} --min-ms ${Math.round(1000 * (o.minSeconds ?? MIN_TIMING_SECONDS))} --load ${q(o.loads.join(','))}`,
-    `--calibration ${q(`${path.posix.dirname(model)}/calibration.onnx`)}`,
+    `--calibration ${q(JSON.stringify({ model: `${path.posix.dirname(model)}/calibration.onnx`, inputs: [CALIBRATION_INPUT] }))}`,
   ].join(' ');
   let result: AgentResult | undefined;
   let error: string | undefined;

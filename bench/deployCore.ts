@@ -30,6 +30,10 @@ export interface DeployRound {
   readonly speed: { readonly device?: number; readonly server?: number };
   readonly retimedMs: number;
   readonly retimedErrorPct: number;
+  /** The pre-run speed check: the plan re-timed at the speeds the warm-up measured, before the timed runs. */
+  readonly forecastSpeed: { readonly device?: number; readonly server?: number };
+  readonly forecastMs: number;
+  readonly forecastErrorPct: number;
   /** Per stage, the mean time per job that used it: predicted by the plan, measured in the median run. */
   readonly stages: Readonly<Record<Stage, { predictedMs: number; measuredMs: number; jobs: number }>>;
 }
@@ -81,8 +85,11 @@ export async function measure(model: string, rounds: number, jobs: number, shapi
         const retimedMs = d.report.retimed?.makespanMs ?? NaN;
         const retimedErrorPct = (100 * (d.report.makespanMs - retimedMs)) / retimedMs;
         const speed = { device: d.report.retimed?.speed.device, server: d.report.retimed?.speed.server };
-        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct, speed, retimedMs, retimedErrorPct, stages });
-        log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), at the measured speeds ${retimedMs.toFixed(1)} ms (${retimedErrorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
+        const forecastMs = d.report.forecast?.makespanMs ?? NaN;
+        const forecastErrorPct = (100 * (d.report.makespanMs - forecastMs)) / forecastMs;
+        const forecastSpeed = { device: d.report.forecast?.speed.device, server: d.report.forecast?.speed.server };
+        out.push({ round, strategy, predictedMs: d.predictedMakespanMs, measuredMs: d.report.makespanMs, errorPct, makespansMs: d.report.makespansMs, flowShopMs: o.flowShopMs, overheadMs: o.overheadMs, overheadPct: o.overheadPct, speed, retimedMs, retimedErrorPct, forecastSpeed, forecastMs, forecastErrorPct, stages });
+        log(`round ${round} ${strategy}: measured ${d.report.makespanMs.toFixed(1)} ms, predicted ${d.predictedMakespanMs.toFixed(1)} ms (${errorPct.toFixed(1)}%), forecast from the warm-up ${forecastMs.toFixed(1)} ms (${forecastErrorPct.toFixed(1)}%), at the measured speeds ${retimedMs.toFixed(1)} ms (${retimedErrorPct.toFixed(1)}%), runtime overhead ${o.overheadMs.toFixed(1)} ms`);
       }
     }
     await cli('undeploy', ...hosts);

@@ -149,7 +149,7 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     assert.ok(report.verified.maxRelativeDifference <= 1e-5);
   });
 
-  it('re-times a real plan: at the profiled speeds it is the plan, and the runner reports the speeds of its timed runs', async () => {
+  it('re-times a real plan: at the profiled speeds it is the plan, and the runner reports the speeds of its warm-up and of its timed runs', async () => {
     assert.ok(Math.abs(retimedMakespan(manifest, { device: 1, server: 1, runs: 0 }).makespanMs - manifest.predicted.makespanMs) < 1e-6, 'the bundle\'s schedule replays to the plan\'s makespan');
     server = await startModelServer({ dir: path.join(dir, 'b', 'server'), port: 0, optimization: 'disabled' });
     const env = { ...process.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules'), ORT_DISABLE_TELEMETRY: '1' };
@@ -161,5 +161,10 @@ describe('bundle and device runner (squeezenet, loopback server)', function () {
     // Host-speed numbers, not a timing target: each must be a real ratio of a real measurement.
     for (const f of [r.speed.device, r.speed.server]) assert.ok(f !== undefined && f > 0.05 && f < 20, `speed factor ${f}`);
     assert.ok(Math.abs(r.makespanMs - retimedMakespan(manifest, r.speed).makespanMs) < 1e-6);
+    // The forecast comes from the settled warm-up runs, before any timed run: its own runs.
+    const f = report.forecast;
+    assert.ok(f && f.speed.runs >= 1, `the warm-up measured the speeds: ${JSON.stringify(f)}`);
+    for (const x of [f.speed.device, f.speed.server]) assert.ok(x !== undefined && x > 0.05 && x < 20, `speed factor ${x}`);
+    assert.ok(Math.abs(f.makespanMs - retimedMakespan(manifest, f.speed).makespanMs) < 1e-6);
   });
 });

@@ -19,9 +19,10 @@ Run (Node 18+; \`npm install\` fetches ONNX Runtime, or deploy with \`edgecut de
     ORT_DISABLE_TELEMETRY=1 node runner.js --server SERVER:8000 [--jobs N] [--repeat R] [--min-seconds S] [--verify] [--report report.json]
 
 It prints a JSON report: per-job device / uplink / server / downlink times (ms from the start),
-the makespan next to the prediction, and any job that fell back. It also reports a speed check
-(\`retimed\`): device and server compute against the plan in the timed runs, and the plan's
-makespan at those speeds. If the server cannot be reached
+the makespan next to the prediction, and any job that fell back. With \`--repeat\` it also reports
+two speed checks: \`forecast\`, device and server compute against the plan in the warm-up runs
+and the plan's makespan at those speeds (a prediction made before the timed runs), and
+\`retimed\`, the same from the timed runs. If the server cannot be reached
 or dies mid-run, the jobs it has not answered run here with the whole model (\`models/*/full.onnx\`);
 every job's result is delivered once.
 

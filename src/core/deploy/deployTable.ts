@@ -11,6 +11,7 @@ export function deployTable(r: SmokeTest, predictedMakespanMs: number): string {
   const lines = [
     table(['job', 'ran', 'device ms', 'uplink ms', 'server ms', 'downlink ms', 'done ms'], rows, [true, false, true, true, true, true, true]),
     `makespan: measured ${r.makespanMs.toFixed(1)} ms${r.makespansMs && r.makespansMs.length > 1 ? ` (median of ${r.makespansMs.map((m) => m.toFixed(1)).join(', ')})` : ''}, predicted ${predictedMakespanMs.toFixed(1)} ms${err}`,
+    ...(r.forecast ? [speedCheckLine(r.makespanMs, r.forecast, true)] : []),
     ...(r.retimed ? [speedCheckLine(r.makespanMs, r.retimed)] : []),
     ...(r.verified ? [`outputs: ${r.verified.jobs} job(s) checked against the whole model, largest relative difference ${r.verified.maxRelativeDifference.toExponential(1)}`] : []),
     ...r.notes,

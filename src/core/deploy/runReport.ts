@@ -35,10 +35,12 @@ export interface RunReport {
 
 /**
  * A deployment's smoke test: the median run of several, all their makespans, the output check, and
- * the plan re-timed at the compute speeds its timed runs measured.
+ * the plan re-timed at the compute speeds measured before the timed runs (its warm-up: a forecast)
+ * and in them (a diagnosis).
  */
 export type SmokeTest = RunReport & {
   readonly makespansMs?: readonly number[];
+  readonly forecast?: Retimed;
   readonly retimed?: Retimed;
   readonly verified?: { readonly jobs: number; readonly maxRelativeDifference: number };
 };

@@ -88,8 +88,13 @@ export function speedSummary(speed: Pick<StageSpeed, 'device' | 'server'>): stri
   return [...one('device', speed.device), ...one('server', speed.server)].join(', ');
 }
 
-/** The speed check as the CLI's deploy table shows it: drift since profiling, and the plan at today's speeds. */
-export function speedCheckLine(measuredMs: number, r: Retimed): string {
+/**
+ * A speed check as the CLI's deploy table shows it: drift since profiling, and the plan at today's
+ * speeds. `before` names the pre-run check (the settled warm-up runs: a forecast) rather than the
+ * timed runs' own.
+ */
+export function speedCheckLine(measuredMs: number, r: Retimed, before = false): string {
   const speeds = speedSummary(r.speed) || 'no compute stage ran';
-  return `speed check (${r.speed.runs} timed run(s)): ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;
+  const what = before ? `pre-run speed check (${r.speed.runs} warm-up run(s))` : `speed check (${r.speed.runs} timed run(s))`;
+  return `${what}: ${speeds}; at these speeds the plan predicts ${r.makespanMs.toFixed(1)} ms (measured ${fmtDeviation(measuredMs, r.makespanMs)})`;
 }

@@ -5,6 +5,7 @@ import type { MeasuredRun, StageSpan, StrategyKey } from '../../protocol';
 
 /** What the timeline needs of a run report. */
 export type RunReportJobs = Pick<RunReport, 'makespanMs' | 'predictedMakespanMs' | 'notes'> & {
+  readonly forecast?: Retimed;
   readonly retimed?: Retimed;
   readonly jobs: readonly Pick<JobRecord, 'ran' | 'device' | 'uplink' | 'server' | 'downlink' | 'fallbackReason'>[];
 };
@@ -13,11 +14,13 @@ export type RunReportJobs = Pick<RunReport, 'makespanMs' | 'predictedMakespanMs'
 export const stageSpan = (s: Span): StageSpan | null => (s ? { start: s[0], end: s[1] } : null);
 
 /**
- * A deployment's smoke test as the timeline draws it. The runner numbers jobs in the order the
+ * A deployment's smoke test as the timeline draws it. Its speed check is the runner's forecast
+ * (the warm-up's speeds, measured before the timed runs) where it made one, else the timed runs'. The runner numbers jobs in the order the
  * device started them; `plannedOrder` (the bundle's jobs) maps run job k back to the plan's job,
  * cycling when the run had more jobs than the plan.
  */
 export function runView(id: string, strategy: StrategyKey, report: RunReportJobs, plannedOrder: readonly number[]): MeasuredRun {
+  const check = report.forecast ?? report.retimed;
   return {
     id,
     strategy,
@@ -29,7 +32,7 @@ export function runView(id: string, strategy: StrategyKey, report: RunReportJobs
     makespanMs: report.makespanMs,
     predictedMakespanMs: Number.isFinite(report.predictedMakespanMs) ? report.predictedMakespanMs : null,
     notes: report.notes,
-    ...(report.retimed ? { speedCheck: { ...report.retimed.speed, makespanMs: report.retimed.makespanMs } } : {}),
+    ...(check ? { speedCheck: { ...check.speed, makespanMs: check.makespanMs } } : {}),
   };
 }
 

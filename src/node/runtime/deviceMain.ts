@@ -16,7 +16,9 @@ import { BundleSessions } from './bundleSessions';
  *   node runner.js --server HOST:PORT [--jobs N] [--repeat R] [--min-seconds S] [--verify] [--report FILE]
  */
 /** How long a repeated smoke test warms up before its timed runs. */
-const WARM_UP_MS = 1000;
+const WARM_UP_MS = 1500;
+/** Warm-up runs started after this feed the pre-run speed check (the first ones run cold). */
+const SETTLED_MS = 500;
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -56,7 +58,14 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
   const repeat = Math.max(1, Number(arg('repeat') ?? 1));
   const minMs = 1000 * Math.max(0, Number(arg('min-seconds') ?? 0));
   const started = Date.now();
-  if (repeat > 1) do await once(); while (Date.now() - started < WARM_UP_MS);
+  const settled: RunReport[] = [];
+  if (repeat > 1) {
+    do {
+      const warm = Date.now() - started >= SETTLED_MS;
+      const { report: r } = await once();
+      if (warm) settled.push(r);
+    } while (Date.now() - started < WARM_UP_MS);
+  }
   const reports: RunReport[] = [];
   const timedFrom = Date.now();
   let last: Awaited<ReturnType<typeof once>> | undefined;
@@ -80,11 +89,14 @@ async function smokeTest(argv: readonly string[], manifest: BundleManifest, ort:
     }
     verified = { jobs: report.jobs.length, maxRelativeDifference: worst };
   }
-  // The speed check: how fast device and server computed in the timed runs against the plan, and
-  // the plan at those speeds, so drift since profiling is told apart from the plan's own error.
-  // Taken from the timed runs themselves: the host can change speed between warm-up and run.
+  // The pre-run speed check (\`forecast\`): the plan re-timed at the speeds the settled warm-up runs
+  // measured, a prediction made before the timed runs start. A Pi that throttles, or a VM whose
+  // host changed speed, since it was profiled is predicted as it runs today.
+  const forecast = settled.length ? retimedMakespan(manifest, stageSpeed(manifest, settled), report.jobs.length) : undefined;
+  // The speed check of the timed runs themselves (\`retimed\`): drift since profiling told apart
+  // from the plan's own error even where the host changed speed between warm-up and run.
   const retimed = retimedMakespan(manifest, stageSpeed(manifest, reports), report.jobs.length);
-  const doc = JSON.stringify({ ...report, makespansMs, verified, retimed });
+  const doc = JSON.stringify({ ...report, makespansMs, verified, forecast, retimed });
   const file = arg('report');
   if (file) writeFileSync(file, doc);
   process.stdout.write(`${doc}\n`);

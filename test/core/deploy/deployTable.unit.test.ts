@@ -31,5 +31,13 @@ describe('the deploy report table (CLI and output channel)', () => {
   it('adds the speed check when the runner measured one', () => {
     const text = deployTable({ ...run, retimed: { speed: { device: 1.25, server: 1, runs: 6 }, makespanMs: 38.5 } }, 32);
     assert.match(text, /speed check \(6 timed run\(s\)\): device 25 % slower than planned, server as planned; at these speeds the plan predicts 38\.5 ms \(measured \+3\.9 %\)/);
+    assert.doesNotMatch(text, /pre-run/);
+  });
+
+  it('shows the pre-run speed check (the forecast from the warm-up) before the timed runs\' own', () => {
+    const text = deployTable({ ...run, forecast: { speed: { device: 0.9, server: 1.2, runs: 9 }, makespanMs: 36 }, retimed: { speed: { device: 1.25, server: 1, runs: 6 }, makespanMs: 38.5 } }, 32);
+    const pre = text.search(/pre-run speed check \(9 warm-up run\(s\)\): device 10 % faster than planned, server 20 % slower than planned; at these speeds the plan predicts 36\.0 ms \(measured \+11\.1 %\)/);
+    assert.ok(pre >= 0, text);
+    assert.ok(text.indexOf('speed check (6 timed run(s))') > pre);
   });
 });

@@ -43,6 +43,12 @@ describe('a deployed run as the timeline draws it (runView)', () => {
     assert.equal(runComparison(run), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %) · device 20 % slower than planned, server 10 % faster than planned: 29.0 ms predicted at that speed');
   });
 
+  it("prefers the runner's forecast (the warm-up's speeds, before the timed runs) to the timed runs' check", () => {
+    const run = runView('d1', 'JPS', { ...report, forecast: { speed: { device: 1.1, runs: 7 }, makespanMs: 27.5 }, retimed: { speed: { device: 1.2, runs: 4 }, makespanMs: 29 } }, [0, 1, 2]);
+    assert.deepEqual(run.speedCheck, { device: 1.1, runs: 7, makespanMs: 27.5 });
+    assert.equal(runComparison(run), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %) · device 10 % slower than planned: 27.5 ms predicted at that speed');
+  });
+
   it('appends the speed check to the comparison the notification shows', () => {
     const plain = runView('d1', 'JPS', report, [0, 1, 2]);
     assert.equal(runComparison(plain), 'measured 30.0 ms vs predicted 25.0 ms (+20.0 %)');

@@ -1,5 +1,6 @@
 import type { ModelAnalysis } from '../analysis';
 import type { Layer } from '../layers/layerGraph';
+import type { OnnxNode } from '../onnx/model';
 import { opClassOf } from '../profiles/opClass';
 import type { OpClass } from '../profiles/types';
 
@@ -26,6 +27,14 @@ export interface LayerFeatures {
    * loads): the profiler's bookkeeping is per node. Absent in older profiles.
    */
   readonly nodes?: number;
+  /**
+   * Rows of the im2col buffer ONNX Runtime's convolutions with a k×k kernel build, as it copies
+   * them (input channels × kernel positions × output rows, each one output row long): a per-row
+   * cost that MACs miss where maps are small or narrow (PP-OCR det's 10×10 5×5 depthwise convs
+   * take 2.7× the time per MAC of cls's 2×96 ones). 0 without such a convolution; absent in older
+   * profiles.
+   */
+  readonly im2colRows?: number;
 }
 
 export interface LoadFeatures {
@@ -38,10 +47,11 @@ export interface LoadFeatures {
 
 export function layerFeatures(a: ModelAnalysis): LayerFeatures[] {
   const byName = new Map(a.shapes.order.map((n) => [n.name, n]));
-  return a.layers.layers.map((l) => featuresOf(l, a, byName.get(l.name)?.attributes));
+  return a.layers.layers.map((l) => featuresOf(l, a, byName));
 }
 
-function featuresOf(l: Layer, a: ModelAnalysis, attrs: ReadonlyMap<string, { kind: string; value?: unknown }> | undefined): LayerFeatures {
+function featuresOf(l: Layer, a: ModelAnalysis, byName: ReadonlyMap<string, OnnxNode>): LayerFeatures {
+  const attrs = byName.get(l.name)?.attributes;
   const ints = (name: string): number[] => {
     const v = attrs?.get(name);
     return v?.kind === 'ints' ? (v.value as number[]) : [];
@@ -59,7 +69,22 @@ function featuresOf(l: Layer, a: ModelAnalysis, attrs: ReadonlyMap<string, { kin
     stride: ints('strides')[0] ?? 1,
     filters: out && out.length > 1 ? (out[1] as number) : 1,
     nodes: l.ops.filter((op) => op !== 'Constant').length,
+    im2colRows: im2colRows(l.nodes.flatMap((n) => byName.get(n) ?? []), a),
   };
+}
+
+/** Σ over the layer's 2-D Convs with a kernel larger than 1×1: input channels × kernel positions × output rows. */
+function im2colRows(nodes: readonly OnnxNode[], a: ModelAnalysis): number {
+  let rows = 0;
+  for (const node of nodes) {
+    const k = node.attributes.get('kernel_shape');
+    if (node.opType !== 'Conv' || k?.kind !== 'ints') continue;
+    const kernel = (k.value as number[]).reduce((p, v) => p * v, 1);
+    const channels = node.inputs[0] ? a.shapes.facts.get(node.inputs[0])?.shape?.[1] : undefined;
+    const outRows = node.outputs[0] ? a.shapes.facts.get(node.outputs[0])?.shape?.[2] : undefined;
+    if (kernel > 1 && typeof channels === 'number' && typeof outRows === 'number') rows += channels * kernel * outRows;
+  }
+  return rows;
 }
 
 /** Ops that only move elements: a memory copy per element, no arithmetic. */

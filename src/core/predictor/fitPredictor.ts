@@ -2,6 +2,7 @@ import type { LoadFeatures } from './features';
 import { bestForm, covers, FEATURE_SET, fitForm, predict, type ClassModel, type Form, type Sample } from './predictor';
 import { KERNEL_GRID_MODEL, type Session } from './profileSamples';
 import type { OpClass } from '../profiles/types';
+import { median } from '../profiles/ortProfile';
 
 /** A fitted device predictor (`edgecut fit --out`), usable as `plan --device FILE`. */
 export interface PredictorProfileJson {
@@ -99,7 +100,9 @@ const SCALE_BOUNDS = [0.8, 1.25] as const;
  * and the per-layer term takes the difference. Sessions whose profiles measured the profiler's
  * bookkeeping (their layer sums are without it) get a scale only: the per-layer term stood for
  * that bookkeeping, and fitted on what is left it learns the training models' memory traffic
- * and charges it to every layer of a model of many small ones.
+ * and charges it to every layer of a model of many small ones. That scale is the median of the
+ * sessions' whole ÷ layer sum: one model whose bookkeeping the calibration under-corrects (PP-OCR
+ * cls: 0.77, the others 0.97–1.02) would pull a least-squares scale, and every prediction, by 3 %.
  */
 export function sessionModel(idle: readonly Session[]): SessionModel {
   const calibrated = idle.length > 0 && idle.every((s) => s.calibrated);
@@ -119,7 +122,8 @@ export function sessionModel(idle: readonly Session[]): SessionModel {
     sby += k * s.layers * s.wholeMs;
   });
   if (calibrated) {
-    const scale = saa > 0 ? say / saa : 1;
+    const ratios = idle.filter((s) => s.layerSumMs > 0).map((s) => s.wholeMs / s.layerSumMs);
+    const scale = ratios.length ? median(ratios) : 1;
     return { scale: plausible(scale) ? scale : 1, perLayerMs: 0 };
   }
   if (idle.length < 3) return perLayerOnly();

@@ -28,7 +28,7 @@ export interface ClassModel {
 }
 
 /** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes` changes. */
-export const FEATURE_SET = 2;
+export const FEATURE_SET = 3;
 
 const REACH = 2;
 
@@ -48,8 +48,22 @@ function gemmDims(f: LayerFeatures): { k: number; n: number } {
 }
 
 /**
+ * The layer's im2col rows (features.ts), or for a profile written before they were recorded,
+ * their count on square maps: input channels (input elements ÷ the input map, output positions ×
+ * stride²) × kernel positions × √(output positions).
+ */
+export function im2colRowsOf(f: LayerFeatures): number {
+  if (f.im2colRows !== undefined) return f.im2colRows;
+  if (f.kernel <= 1 || (f.opClass !== 'conv' && f.opClass !== 'depthwiseConv')) return 0;
+  const positions = Math.max(1, f.outputBytes / 4 / Math.max(1, f.filters));
+  const channels = f.inputBytes / 4 / (positions * f.stride * f.stride);
+  return Math.round(channels * f.kernel * Math.sqrt(positions));
+}
+
+/**
  * Sizes, and the three faces of the layer's GEMM (kernel and filters enter through K and M):
- * M·N outputs written, K·M weights read, K·N the im2col buffer a k×k convolution builds.
+ * M·N outputs written, K·M weights read, K·N the im2col buffer a k×k convolution builds, and
+ * the rows it copies that buffer in (a per-row cost: narrow or small maps pay it per few MACs).
  * Element-wise work is split by kind: a copied element costs a fraction of a Sigmoid's.
  */
 function sizes(f: LayerFeatures): number[] {
@@ -57,7 +71,7 @@ function sizes(f: LayerFeatures): number[] {
   const m = Math.max(1, f.filters);
   const copy = f.copyElements ?? 0;
   const special = f.specialOps ?? 0;
-  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0];
+  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0, im2colRowsOf(f)];
 }
 
 /**

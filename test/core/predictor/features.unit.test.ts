@@ -49,3 +49,25 @@ describe('layer features: element-wise work by kind', () => {
     assert.equal(softmax?.f.specialOps, softmax?.f.elementOps);
   });
 });
+
+describe('layer features: im2col rows of k×k convolutions', () => {
+  it('PP-OCR det: input channels × kernel positions × output rows, none for 1×1 convs or pools', async () => {
+    const layers = await features(ppocrModel('det'), { 'p2o.DynamicDimension.1': 320, 'p2o.DynamicDimension.2': 320 });
+    // The 5×5 depthwise convs of the 10×10 stage: 384 channels, 25 positions, 10 rows.
+    const deep = layers.filter((l) => l.f.opClass === 'depthwiseConv' && l.f.kernel === 25 && l.f.filters === 384 && l.f.outputBytes === 384 * 100 * 4);
+    assert.ok(deep.length >= 3, `${deep.length} such layers`);
+    for (const { f } of deep) assert.equal(f.im2colRows, 384 * 25 * 10);
+    for (const { f } of layers.filter((l) => l.f.opClass === 'pointwiseConv' || l.f.opClass === 'pool')) assert.equal(f.im2colRows, 0);
+  });
+
+  it('PP-OCR rec: narrow maps give a few rows per channel, so fewer rows per MAC than det', async () => {
+    const rec = await features(ppocrModel('rec'), { 'p2o.DynamicDimension.1': 320 });
+    const det = await features(ppocrModel('det'), { 'p2o.DynamicDimension.1': 320, 'p2o.DynamicDimension.2': 320 });
+    const perMac = (ls: typeof rec): number => {
+      const dw = ls.filter((l) => l.f.opClass === 'depthwiseConv' && l.f.kernel === 25);
+      return dw.reduce((s, l) => s + (l.f.im2colRows ?? 0), 0) / dw.reduce((s, l) => s + l.f.macs, 0);
+    };
+    // Per output position a k×k conv has K rows ÷ W: det's 10- and 20-wide maps against rec's 80.
+    assert.ok(perMac(det) > 3 * perMac(rec), `det ${perMac(det)} rec ${perMac(rec)} rows per MAC`);
+  });
+});

@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { analyzeModel } from '../../../src/core/analysis';
+import { loadModelFile } from '../../../src/node/modelFile';
+import { requireOrSkip, sharedModelsDir } from '../../helpers/paths';
 import { fitPredictor, predictLayer, sessionModel } from '../../../src/core/predictor/fitPredictor';
 import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
-import type { LayerFeatures } from '../../../src/core/predictor/features';
-import { bestForm, FEATURE_SET, type Sample } from '../../../src/core/predictor/predictor';
+import { layerFeatures, type LayerFeatures } from '../../../src/core/predictor/features';
+import { bestForm, FEATURE_SET, im2colRowsOf, type Sample } from '../../../src/core/predictor/predictor';
 import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
 import { fitNonNegative } from '../../../src/core/predictor/regression';
 
@@ -154,6 +158,13 @@ describe('session model', () => {
     assert.equal(sessionModel(sessions.map((x) => ({ ...x, wholeMs: 3 * x.layerSumMs }))).scale, 1, 'an implausible scale is not used');
   });
 
+  it('takes the median ratio for calibrated sessions: one model far off does not move the scale', () => {
+    const ratios = [1.01, 0.99, 1.02, 1.0, 0.77];
+    const sessions = ratios.map((r, i) => ({ model: `m${i}`, busyThreads: 0, layers: 50, layerSumMs: 2 + 10 * i, wholeMs: r * (2 + 10 * i), calibrated: true }));
+    assert.ok(Math.abs(sessionModel(sessions).scale - 1.0) < 1e-12, 'the median of five');
+    assert.ok(Math.abs(sessionModel(sessions.slice(0, 4)).scale - 1.005) < 1e-12, 'the median of four');
+  });
+
   it('falls back to a per-layer term when the fitted scale is implausible', () => {
     const sessions = [[10, 40], [50, 30], [100, 180]].map(([sum, layers], i) => ({ model: `m${i}`, busyThreads: 0, layers: layers as number, layerSumMs: sum as number, wholeMs: 2 * (sum as number) }));
     assert.equal(sessionModel(sessions).scale, 1);
@@ -228,5 +239,24 @@ describe('non-negative least squares', () => {
     const neg = fitNonNegative(rows, rows.map(([a]) => 10 - (a as number)));
     // y falls with the first feature: unconstrained least squares would give it −1.
     assert.ok(Math.abs(neg.weights[0] as number) < 1e-9, `weight ${neg.weights[0]}`);
+  });
+});
+
+describe('im2col rows of profiles written before they were recorded', () => {
+  it('are estimated exactly on square maps (resnet18) and left 0 where there is no k×k convolution', async function () {
+    const dir = sharedModelsDir();
+    requireOrSkip(this, !!dir, 'the shared models folder', 'set EDGECUT_SHARED_DIR to the folder holding models/');
+    if (!dir) return;
+    const a = analyzeModel((await loadModelFile(path.join(dir, 'resnet18.onnx'))).model);
+    const fs = layerFeatures(a);
+    const convs = fs.filter((f) => (f.im2colRows ?? 0) > 0);
+    assert.ok(convs.length >= 17);
+    for (const f of fs) {
+      const { im2colRows, ...older } = f;
+      const estimate = im2colRowsOf(older);
+      if (im2colRows) assert.ok(Math.abs(estimate / im2colRows - 1) < 0.02, `estimate ${estimate} against ${im2colRows}`);
+      else assert.equal(estimate, 0);
+      assert.equal(im2colRowsOf(f), im2colRows);
+    }
   });
 });

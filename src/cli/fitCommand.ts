@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fitPredictor } from '../core/predictor/fitPredictor';
+import { im2colRowsEstimated } from '../core/predictor/predictor';
 import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
 import { parseArgs, UsageError } from './args';
@@ -24,7 +25,7 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   out.stdout(`${table(['op type', 'samples', 'form', 'R² idle', 'R² under load', 'linear', 'log', 'poly'], classRows, [false, true, false, true, true, true, true, true])}\n`);
   const bookkeeping = profiles.flatMap((p) => (p.profilerNodeMs === undefined ? [] : [p.profilerNodeMs]));
   if (bookkeeping.length) out.stdout(`profiler bookkeeping taken out of the layer times: ${(1000 * Math.min(...bookkeeping)).toFixed(1)}–${(1000 * Math.max(...bookkeeping)).toFixed(1)} µs per node (measured in ${bookkeeping.length} of ${profiles.length} profiles)\n`);
-  const estimated = profiles.filter((p) => p.layerFeatures?.some((f) => f.kernel > 1 && f.im2colRows === undefined && (f.opClass === 'conv' || f.opClass === 'depthwiseConv')));
+  const estimated = profiles.filter((p) => p.layerFeatures.some(im2colRowsEstimated));
   if (estimated.length) out.stdout(`${estimated.length} profile(s) predate im2col row counts (${estimated.map((p) => p.model).join(', ')}): their k×k convolutions' rows are estimated for square maps; profile them again for the best fit, above all models with narrow maps (OCR)\n`);
   if (predictor.session) out.stdout(`session: whole model ≈ ${predictor.session.scale.toFixed(3)} × layer sum ${predictor.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(predictor.session.perLayerMs).toFixed(3)} ms per layer\n`);
   if (report.leaveOneModelOut.length) {

@@ -105,12 +105,16 @@ const SCALE_BOUNDS = [0.8, 1.25] as const;
  * cls: 0.77, the others 0.97–1.02) would pull a least-squares scale, and every prediction, by 3 %.
  */
 export function sessionModel(idle: readonly Session[]): SessionModel {
-  const calibrated = idle.length > 0 && idle.every((s) => s.calibrated);
+  const plausible = (scale: number): boolean => scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1];
+  if (idle.length > 0 && idle.every((s) => s.calibrated)) {
+    const ratios = idle.filter((s) => s.layerSumMs > 0).map((s) => s.wholeMs / s.layerSumMs);
+    const scale = ratios.length ? median(ratios) : 1;
+    return { scale: plausible(scale) ? scale : 1, perLayerMs: 0 };
+  }
   const perLayerOnly = (): SessionModel => {
     const layers = idle.reduce((s, x) => s + x.layers, 0);
     return { scale: 1, perLayerMs: layers > 0 ? idle.reduce((s, x) => s + x.wholeMs - x.layerSumMs, 0) / layers : 0 };
   };
-  const plausible = (scale: number): boolean => scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1];
   const w = idle.map((s) => 1 / Math.max(s.wholeMs, 1e-3) ** 2);
   let saa = 0, sab = 0, sbb = 0, say = 0, sby = 0;
   idle.forEach((s, i) => {
@@ -121,11 +125,6 @@ export function sessionModel(idle: readonly Session[]): SessionModel {
     say += k * s.layerSumMs * s.wholeMs;
     sby += k * s.layers * s.wholeMs;
   });
-  if (calibrated) {
-    const ratios = idle.filter((s) => s.layerSumMs > 0).map((s) => s.wholeMs / s.layerSumMs);
-    const scale = ratios.length ? median(ratios) : 1;
-    return { scale: plausible(scale) ? scale : 1, perLayerMs: 0 };
-  }
   if (idle.length < 3) return perLayerOnly();
   const det = saa * sbb - sab * sab;
   if (Math.abs(det) < 1e-12 * saa * sbb) return perLayerOnly();

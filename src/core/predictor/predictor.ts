@@ -47,6 +47,9 @@ function gemmDims(f: LayerFeatures): { k: number; n: number } {
   return { k: f.macs > 0 ? f.macs / outElems : 0, n: outElems / Math.max(1, f.filters) };
 }
 
+/** Whether im2colRowsOf estimates this layer's rows: a k×k convolution from a profile that did not record them. */
+export const im2colRowsEstimated = (f: LayerFeatures): boolean => f.im2colRows === undefined && f.kernel > 1 && (f.opClass === 'conv' || f.opClass === 'depthwiseConv');
+
 /**
  * The layer's im2col rows (features.ts), or for a profile written before they were recorded,
  * their count on square maps: input channels (input elements ÷ the input map, output positions ×
@@ -54,7 +57,7 @@ function gemmDims(f: LayerFeatures): { k: number; n: number } {
  */
 export function im2colRowsOf(f: LayerFeatures): number {
   if (f.im2colRows !== undefined) return f.im2colRows;
-  if (f.kernel <= 1 || (f.opClass !== 'conv' && f.opClass !== 'depthwiseConv')) return 0;
+  if (!im2colRowsEstimated(f)) return 0;
   const positions = Math.max(1, f.outputBytes / 4 / Math.max(1, f.filters));
   const channels = f.inputBytes / 4 / (positions * f.stride * f.stride);
   return Math.round(channels * f.kernel * Math.sqrt(positions));

@@ -15,9 +15,10 @@ export const stageSpan = (s: Span): StageSpan | null => (s ? { start: s[0], end:
 
 /**
  * A deployment's smoke test as the timeline draws it. Its speed check is the runner's forecast
- * (the warm-up's speeds, measured before the timed runs) where it made one, else the timed runs'. The runner numbers jobs in the order the
- * device started them; `plannedOrder` (the bundle's jobs) maps run job k back to the plan's job,
- * cycling when the run had more jobs than the plan.
+ * (the warm-up's speeds, measured before the timed runs) where it made one, else the timed
+ * runs'. The runner numbers jobs in the order the device started them; `plannedOrder` (the
+ * bundle's jobs) maps run job k back to the plan's job, cycling when the run had more jobs than
+ * the plan.
  */
 export function runView(id: string, strategy: StrategyKey, report: RunReportJobs, plannedOrder: readonly number[]): MeasuredRun {
   const check = report.forecast ?? report.retimed;

@@ -130,6 +130,37 @@ describe('latency predictor (a fixed cost per layer only where the class has one
     const none = bestForm(samples(0));
     assert.equal(none.model.fit.bias, 0);
   });
+
+  it('keeps a fixed cost that R² cannot see: 20 µs a layer, among layers up to 20 ms, by the relative error it removes', () => {
+    // Pointwise convs on the testbed: the large layers rule R², the fixed cost rules the small ones.
+    const layers = Array.from({ length: 80 }, (_, i) => conv(i % 2 ? 2e4 * (1 + (i % 7)) : 1e7 * (1 + (i % 11)), 1e4 * (1 + (i % 5))));
+    const measured = layers.map((f, i) => ({ model: `m${i % 4}`, features: f, load: { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 }, ms: 0.02 + f.macs / 5e6 }));
+    const fitted = bestForm(measured);
+    assert.ok(Math.abs(fitted.model.fit.bias - 0.02) < 0.005, `intercept ${fitted.model.fit.bias}`);
+    const small = conv(4e4, 1e4);
+    const predicted = predictLayer({ ...fitPredictor('t', measured, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor }, small, { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 });
+    assert.ok(Math.abs(predicted - 0.028) < 0.004, `a 40 kMAC layer: ${predicted} ms, takes 0.028`);
+  });
+});
+
+describe('latency predictor (output positions)', () => {
+  // A GEMM whose packing is paid once per output position for all filters: 64 filters on the
+  // positions of 32 cost less than twice as much. The outputs' weight alone charges it per filter.
+  const layer = (filters: number, positions: number, channels: number): LayerFeatures => ({
+    opClass: 'conv', macs: filters * positions * channels * 9, elementOps: 0, inputBytes: 4 * channels * positions, outputBytes: 4 * filters * positions, params: filters * channels * 9, kernel: 9, stride: 1, filters, im2colRows: channels * 9 * Math.round(Math.sqrt(positions)),
+  });
+  const time = (f: LayerFeatures): number => f.macs / 2e7 + (f.outputBytes / 4 / f.filters) * 2e-5;
+  it('learns the per-position cost from layers of few and many filters, and predicts a held-out shape by it', () => {
+    const measured: Sample[] = [];
+    [8, 16, 48, 96, 256].forEach((filters, i) => [784, 3136, 12544].forEach((positions, j) => [3, 16, 64, 128].forEach((channels) => {
+      const f = layer(filters, positions, channels);
+      measured.push({ model: `m${(i + j) % 3}`, features: f, load: { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 }, ms: time(f) });
+    })));
+    const p = fitPredictor('t', measured, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    const held = layer(64, 12321, 3);
+    const predicted = predictLayer(p, held, { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 });
+    assert.ok(Math.abs(predicted / time(held) - 1) < 0.05, `3→64 on 111×111: ${predicted.toFixed(3)} ms, takes ${time(held).toFixed(3)}`);
+  });
 });
 
 describe('session model', () => {

@@ -27,7 +27,8 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   if (bookkeeping.length) out.stdout(`profiler bookkeeping taken out of the layer times: ${(1000 * Math.min(...bookkeeping)).toFixed(1)}–${(1000 * Math.max(...bookkeeping)).toFixed(1)} µs per node (measured in ${bookkeeping.length} of ${profiles.length} profiles)\n`);
   const estimated = profiles.filter((p) => p.layerFeatures.some(im2colRowsEstimated));
   if (estimated.length) out.stdout(`${estimated.length} profile(s) predate im2col row counts (${estimated.map((p) => p.model).join(', ')}): their k×k convolutions' rows are estimated for square maps; profile them again for the best fit, above all models with narrow maps (OCR)\n`);
-  if (predictor.session) out.stdout(`session: whole model ≈ ${predictor.session.scale.toFixed(3)} × layer sum ${predictor.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(predictor.session.perLayerMs).toFixed(3)} ms per layer\n`);
+  const s = predictor.session;
+  if (s) out.stdout(`session: whole model ≈ ${s.scale.toFixed(3)} × layer sum ${s.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(s.perLayerMs).toFixed(3)} ms per layer${s.outputMsPerMB === undefined ? '' : ` + ${s.outputMsPerMB.toFixed(2)} ms per MB of outputs handed back`}\n`);
   if (report.leaveOneModelOut.length) {
     const rows = report.leaveOneModelOut.map((r) => [r.model, r.measuredMs.toFixed(1), r.predictedMs.toFixed(1), `${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`]);
     out.stdout(`\nleave-one-model-out (whole model, idle device):\n${table(['model', 'measured ms', 'predicted ms', 'error'], rows, [false, true, true, true])}\n`);

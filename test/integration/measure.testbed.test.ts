@@ -49,6 +49,7 @@ describe('device measurement on the testbed (sshd in network namespaces)', funct
     // The profiler's bookkeeping per node, measured on the device (a few µs on this host).
     assert.ok(p.profilerNodeMs !== undefined && p.profilerNodeMs > 1e-4 && p.profilerNodeMs < 0.05, `profiler ${p.profilerNodeMs} ms per node`);
     assert.ok(p.layerFeatures.every((f) => f.nodes !== undefined));
+    assert.equal(p.outputBytes, 4000, 'squeezenet hands back 1000 floats');
     const again = await cli('profile', squeezenet, '--host', deviceSpec(), ...ssh(), '--runs', '1', '--warmup', '0', '--out', path.join(work, 'again.json'));
     assert.equal(again.code, 0, again.err);
     assert.match(again.err, /already on/);

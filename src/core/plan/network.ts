@@ -8,6 +8,11 @@ export interface NetworkLink {
   readonly rttMs: number;
   /** The device's own time to send a message (absent: free, as in the papers' model). */
   readonly deviceSend?: SendCost;
+  /**
+   * The device session's time to hand the message's tensors back before it can send them, ms per
+   * MB: the device profile's, set by the planner on the link it plans with (absent: free).
+   */
+  readonly deviceOutputMsPerMB?: number;
 }
 
 /**
@@ -20,10 +25,10 @@ export interface SendCost {
   readonly perMBMs: number;
 }
 
-/** The device's send time for one message of `bytes` (nothing to send costs nothing). */
+/** The device's time to hand on one message of `bytes`: its session returning them, then the send (nothing to send costs nothing). */
 export function deviceSendMs(bytes: number, link: NetworkLink): number {
-  if (bytes <= 0 || !link.deviceSend) return 0;
-  return link.deviceSend.perMessageMs + deviceSendBytesMs(bytes, link);
+  if (bytes <= 0) return 0;
+  return (link.deviceSend?.perMessageMs ?? 0) + deviceSendBytesMs(bytes, link);
 }
 
 /** `, device send 0.1 ms + 0.3 ms/MB` for a link that has a measured send cost, else nothing. */
@@ -31,9 +36,9 @@ export function deviceSendText(link: Pick<NetworkLink, 'deviceSend'>): string {
   return link.deviceSend ? `, device send ${link.deviceSend.perMessageMs} ms + ${link.deviceSend.perMBMs} ms/MB` : '';
 }
 
-/** The part of the device's send time that grows with the bytes sent. */
+/** The part of the device's time to hand on a message that grows with its bytes. */
 export function deviceSendBytesMs(bytes: number, link: NetworkLink): number {
-  return link.deviceSend ? (link.deviceSend.perMBMs * bytes) / 1e6 : 0;
+  return (((link.deviceSend?.perMBMs ?? 0) + (link.deviceOutputMsPerMB ?? 0)) * bytes) / 1e6;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ModelAnalysis } from '../analysis';
 import { layerLatencies } from '../profiles/latency';
-import type { ComputeProfile } from '../profiles/types';
+import { outputMs } from '../predictor/outputCost';
+import { outputMsPerMBOf, type ComputeProfile } from '../profiles/types';
 import { candidateCuts } from './candidates';
 import { evaluateCut, latencyOf, type CutCandidate } from './cut';
 import { flowShopOrder, simulate, type ScheduledJob } from './flowShop';
@@ -85,8 +86,11 @@ function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
       `${m.name}: ${unknown} node(s) have unknown output shapes, so transfer sizes are unknown; bind symbolic dims with --dim`,
     );
   }
-  const graph = buildPlanGraph(m.analysis.layers, layerLatencies(req.device, m.analysis), layerLatencies(req.server, m.analysis));
-  const candidates = [...candidateCuts(graph, req.link)];
+  const graph = buildPlanGraph(m.analysis.layers, withOutputs(req.device, m.analysis), withOutputs(req.server, m.analysis));
+  // A head's session hands its cut tensors back before the device sends them (outputProbe.ts).
+  const devicePerMB = outputMsPerMBOf(req.device);
+  const link: NetworkLink = devicePerMB > 0 ? { ...req.link, deviceOutputMsPerMB: devicePerMB } : req.link;
+  const candidates = [...candidateCuts(graph, link)];
   const indexOf = (c: CutCandidate): number => {
     const key = [...c.head].sort((a, b) => a - b).join(',');
     const i = candidates.findIndex((x) => [...x.head].sort((a, b) => a - b).join(',') === key);
@@ -95,11 +99,23 @@ function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
     return candidates.length - 1;
   };
   const all = new Set(graph.layers.map((l) => l.id));
-  const lo = indexOf(evaluateCut(graph, all, req.link));
-  const co = indexOf(evaluateCut(graph, new Set(), req.link));
-  const best = bestSingleCut(graph, req.link);
+  const lo = indexOf(evaluateCut(graph, all, link));
+  const co = indexOf(evaluateCut(graph, new Set(), link));
+  const best = bestSingleCut(graph, link);
   const po = indexOf(latencyOf(best) <= latencyOf(candidates[lo] as CutCandidate) ? best : (candidates[lo] as CutCandidate));
   return { name: m.name, jobs: m.jobs, analysis: m.analysis, graph, candidates, lo, co, po };
+}
+
+/**
+ * Per-layer latencies on one profile, each layer that computes a model output charged for
+ * handing it back (the profile's outputMsPerMB): whichever side runs it, its session returns it.
+ */
+function withOutputs(profile: ComputeProfile, a: ModelAnalysis): number[] {
+  const ms = layerLatencies(profile, a);
+  const perMB = outputMsPerMBOf(profile);
+  if (perMB <= 0) return ms;
+  for (const [tensor, layer] of a.layers.graphOutputs) if (layer !== undefined) ms[layer] = (ms[layer] ?? 0) + outputMs(a.layers.tensorBytes.get(tensor) ?? 0, perMB);
+  return ms;
 }
 
 /** Simulates a sequence (ordered with CDS/NEH unless it is already the JPS order). */

@@ -3,6 +3,7 @@ import { bestForm, covers, FEATURE_SET, fitForm, predict, type ClassModel, type 
 import { KERNEL_GRID_MODEL, type Session } from './profileSamples';
 import type { OpClass } from '../profiles/types';
 import { median } from '../profiles/ortProfile';
+import { MIN_OUTPUT_BYTES, outputMs } from './outputCost';
 
 /** A fitted device predictor (`edgecut fit --out`), usable as `plan --device FILE`. */
 export interface PredictorProfileJson {
@@ -29,6 +30,12 @@ export interface PredictorProfileJson {
 export interface SessionModel {
   readonly scale: number;
   readonly perLayerMs: number;
+  /**
+   * What handing the session's outputs back costs, ms per MB (outputCost.ts), learnt from the
+   * training sessions of large outputs; absent when none had them. The plan charges it to every
+   * session's outputs: the model's, and a head's cut tensors.
+   */
+  readonly outputMsPerMB?: number;
 }
 
 export interface FitReport {
@@ -61,7 +68,7 @@ export function leaveOut(model: string, name: string, samples: readonly Sample[]
   const p = fitAll(name, samples.filter((s) => !out.has(s.model)), baseline, sessions.filter((s) => !out.has(s.model)));
   const session = sessions.find((s) => s.model === model && s.busyThreads === 0);
   const measuredMs = session?.wholeMs ?? held.reduce((s, x) => s + x.ms, 0);
-  const predictedMs = held.reduce((s, x) => s + predictLayer(p, x.features, x.load), 0);
+  const predictedMs = held.reduce((s, x) => s + predictLayer(p, x.features, x.load), 0) + outputMs(session?.outputBytes ?? 0, p.session?.outputMsPerMB);
   return { model, measuredMs, predictedMs, errorPct: measuredMs > 0 ? (100 * (predictedMs - measuredMs)) / measuredMs : 0 };
 }
 
@@ -103,8 +110,28 @@ const SCALE_BOUNDS = [0.8, 1.25] as const;
  * and charges it to every layer of a model of many small ones. That scale is the median of the
  * sessions' whole ÷ layer sum: one model whose bookkeeping the calibration under-corrects (PP-OCR
  * cls: 0.77, the others 0.97–1.02) would pull a least-squares scale, and every prediction, by 3 %.
+ *
+ * Handing the outputs back (outputCost.ts) is the time the sessions of large outputs took
+ * beyond that, per MB of their outputs (Σ excess ÷ Σ MB, never negative); it comes off their
+ * whole before the scale is taken again, as it belongs to the outputs and the plan charges it
+ * there. Sessions of small outputs, or whose profiles did not record them, learn nothing of it.
  */
 export function sessionModel(idle: readonly Session[]): SessionModel {
+  let model = layerSessionModel(idle);
+  const large = idle.filter((s) => (s.outputBytes ?? 0) >= MIN_OUTPUT_BYTES);
+  if (!large.length) return model;
+  const mb = large.reduce((sum, s) => sum + (s.outputBytes ?? 0), 0) / 1e6;
+  let perMB = 0;
+  // Twice: the first scale still carries a little of every session's outputs.
+  for (let pass = 0; pass < 2; pass++) {
+    const m = model;
+    perMB = Math.max(0, large.reduce((sum, s) => sum + s.wholeMs - (m.scale * s.layerSumMs + m.perLayerMs * s.layers), 0) / mb);
+    model = layerSessionModel(idle.map((s) => ({ ...s, wholeMs: s.wholeMs - outputMs(s.outputBytes ?? 0, perMB) })));
+  }
+  return { ...model, outputMsPerMB: perMB };
+}
+
+function layerSessionModel(idle: readonly Session[]): SessionModel {
   const plausible = (scale: number): boolean => scale >= SCALE_BOUNDS[0] && scale <= SCALE_BOUNDS[1];
   if (idle.length > 0 && idle.every((s) => s.calibrated)) {
     const ratios = idle.filter((s) => s.layerSumMs > 0).map((s) => s.wholeMs / s.layerSumMs);

@@ -10,6 +10,8 @@ export interface ProfileForFit {
   readonly layerFeatures: readonly LayerFeatures[];
   /** ONNX Runtime's profiler bookkeeping per node, measured on the device (profilerCalibration.ts). */
   readonly profilerNodeMs?: number;
+  /** Bytes of the model's outputs, which its sessions hand back (outputCost.ts); absent in older profiles. */
+  readonly outputBytes?: number;
   readonly loads: readonly {
     readonly load: number;
     readonly cpuUtilisation: number;
@@ -65,6 +67,8 @@ export interface Session {
   readonly wholeMs: number;
   /** The layer sum is without the profiler's bookkeeping (the profile measured it). */
   readonly calibrated?: boolean;
+  /** Bytes of the model's outputs (absent: not recorded). */
+  readonly outputBytes?: number;
 }
 
 /** Samples of kernel-grid profiles carry this model name: always trained on, never held out. */
@@ -87,7 +91,8 @@ export function profileSessions(p: ProfileForFit): Session[] {
   if (p.kernelGrid) return [];
   const layerSum = (run: ProfileForFit['loads'][number]): number => run.layers.reduce((s, l) => s + computeMs(l.ms, p.layerFeatures[l.id], p.profilerNodeMs), 0);
   const calibrated = p.profilerNodeMs !== undefined && p.layerFeatures.every((f) => f.nodes !== undefined);
-  return p.loads.flatMap((run) => (run.wholeModelMs ? [{ model: p.model, busyThreads: run.load, layers: run.layers.length, layerSumMs: layerSum(run), wholeMs: run.wholeModelMs.median, calibrated }] : []));
+  const outputs = p.outputBytes === undefined ? {} : { outputBytes: p.outputBytes };
+  return p.loads.flatMap((run) => (run.wholeModelMs ? [{ model: p.model, busyThreads: run.load, layers: run.layers.length, layerSumMs: layerSum(run), wholeMs: run.wholeModelMs.median, calibrated, ...outputs }] : []));
 }
 
 /**

@@ -54,3 +54,12 @@ export interface MeasuredProfile {
 export type PredictorProfile = PredictorProfileJson;
 
 export type ComputeProfile = RooflineProfile | IdealProfile | MeasuredProfile | PredictorProfile;
+
+/**
+ * The profile's cost of handing a session's outputs back, ms per MB (outputCost.ts): a
+ * predictor's, learnt from whole-model runs; a measured profile spreads its session's time over
+ * its layers, this cost included.
+ */
+export function outputMsPerMBOf(p: ComputeProfile): number {
+  return p.kind === 'predictor' ? (p.session?.outputMsPerMB ?? 0) : 0;
+}

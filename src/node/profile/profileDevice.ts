@@ -53,6 +53,8 @@ export interface DeviceProfileJson {
    * and `plan` take it out of the layer times. Absent in profiles from before agent v6.
    */
   readonly profilerNodeMs?: number;
+  /** Bytes of the model's outputs, which every session hands back (core/predictor/outputCost.ts). */
+  readonly outputBytes?: number;
   readonly loads: readonly {
     load: number;
     cpuUtilisation: number;
@@ -191,6 +193,7 @@ function toProfile(loaded: LoadedModel, a: ModelAnalysis, r: AgentResult, o: Pro
     runs: o.runs,
     warmup: o.warmup,
     ...(bookkeeping === undefined ? {} : { profilerNodeMs: bookkeeping }),
+    outputBytes: [...a.layers.graphOutputs.keys()].reduce((s, t) => s + (a.layers.tensorBytes.get(t) ?? 0), 0),
     loads,
   };
 }

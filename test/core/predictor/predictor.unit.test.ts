@@ -196,6 +196,26 @@ describe('session model', () => {
     assert.ok(Math.abs(sessionModel(sessions.slice(0, 4)).scale - 1.005) < 1e-12, 'the median of four');
   });
 
+  it('learns what handing the outputs back costs per MB from the sessions of large outputs, and takes it off their whole before the scale', () => {
+    // As on the testbed: PP-OCR rec's 1 MB and det's 400 kB of outputs at 3 ms/MB beyond layers
+    // that add up; the classifiers' 4 kB teach nothing of it.
+    const sessions = [[20, 4e3], [5, 4e3], [10, 1.06e6], [40, 4e5], [25, 4e3]].map(([sum, bytes], i) => ({
+      model: `m${i}`, busyThreads: 0, layers: 50, layerSumMs: sum as number, wholeMs: 1.01 * (sum as number) + (3 * (bytes as number)) / 1e6, calibrated: true, outputBytes: bytes as number,
+    }));
+    const m = sessionModel(sessions);
+    assert.ok(Math.abs((m.outputMsPerMB ?? 0) - 3) < 0.05, `${m.outputMsPerMB} ms per MB`);
+    assert.ok(Math.abs(m.scale - 1.01) < 0.002, `scale ${m.scale}: the outputs' time is not the layers'`);
+    assert.equal(sessionModel(sessions.map(({ outputBytes: _b, ...x }) => x)).outputMsPerMB, undefined, 'profiles that did not record their outputs');
+    const faster = sessions.map((x) => ((x.outputBytes ?? 0) > 1e5 ? { ...x, wholeMs: 0.95 * x.layerSumMs } : x));
+    assert.equal(sessionModel(faster).outputMsPerMB, 0, 'never negative');
+  });
+
+  it('gets each profile’s output bytes, where it recorded them', () => {
+    const profile: ProfileForFit = { model: 'm', layerFeatures: [conv(1e6, 1e4)], outputBytes: 409600, loads: [{ load: 0, cpuUtilisation: 0.02, freeMemoryBytes: 1e9, wholeModelMs: { median: 1 }, layers: [{ id: 0, ms: 0.9 }] }] };
+    assert.equal(profileSessions(profile)[0]?.outputBytes, 409600);
+    assert.equal(profileSessions({ ...profile, outputBytes: undefined })[0]?.outputBytes, undefined);
+  });
+
   it('falls back to a per-layer term when the fitted scale is implausible', () => {
     const sessions = [[10, 40], [50, 30], [100, 180]].map(([sum, layers], i) => ({ model: `m${i}`, busyThreads: 0, layers: layers as number, layerSumMs: sum as number, wholeMs: 2 * (sum as number) }));
     assert.equal(sessionModel(sessions).scale, 1);

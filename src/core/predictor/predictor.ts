@@ -28,7 +28,7 @@ export interface ClassModel {
 }
 
 /** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes` changes. */
-export const FEATURE_SET = 4;
+export const FEATURE_SET = 5;
 
 const REACH = 2;
 
@@ -69,15 +69,18 @@ export function im2colRowsOf(f: LayerFeatures): number {
  * copies that buffer in (a per-row cost: narrow or small maps pay it per few MACs), and N, the
  * output positions, whatever the filters (work done once per position for all M filters: without
  * it the outputs' weight stood in and charged it per filter; with it leave-one-model-out on the
- * testbed's profiles fell from 6.8 to 5.4 % mean error). Element-wise work is split by kind: a
- * copied element costs a fraction of a Sigmoid's.
+ * testbed's profiles fell from 6.8 to 5.4 % mean error). A strided convolution's im2col buffer
+ * counts once more: MLAS copies a stride-1 row four floats at a time and gathers a strided one
+ * float by float (MlasConvIm2Col), so SqueezeNet's 3×3 stride-2 first conv, priced as stride-1
+ * copies, was predicted at 1.7× its time. Element-wise work is split by kind: a copied element
+ * costs a fraction of a Sigmoid's.
  */
 function sizes(f: LayerFeatures): number[] {
   const { k, n } = gemmDims(f);
   const m = Math.max(1, f.filters);
   const copy = f.copyElements ?? 0;
   const special = f.specialOps ?? 0;
-  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0, im2colRowsOf(f), n];
+  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0, im2colRowsOf(f), n, f.stride > 1 ? k * n : 0];
 }
 
 /**

@@ -163,6 +163,28 @@ describe('latency predictor (output positions)', () => {
   });
 });
 
+describe('latency predictor (strided im2col)', () => {
+  // MLAS copies a stride-1 im2col row four floats at a time and gathers a strided one float by
+  // float: the same buffer costs several times more to build at stride 2.
+  const layer = (stride: number, kernel: number, filters: number, side: number, channels: number): LayerFeatures => {
+    const positions = side * side;
+    return { opClass: 'conv', macs: filters * positions * channels * kernel, elementOps: 0, inputBytes: 4 * channels * positions * stride * stride, outputBytes: 4 * filters * positions, params: filters * channels * kernel, kernel, stride, filters, im2colRows: channels * kernel * side };
+  };
+  const time = (f: LayerFeatures): number => f.macs / 2e7 + (f.macs / f.filters) * (f.stride > 1 ? 4e-6 : 1e-6);
+  it('prices a strided convolution’s im2col buffer above a stride-1 one’s, and predicts a held-out strided shape by it', () => {
+    const measured: Sample[] = [];
+    [1, 2].forEach((stride) => [9, 25].forEach((kernel) => [16, 64, 128].forEach((filters, i) => [14, 28, 56].forEach((side, j) => [8, 32, 96].forEach((channels) => {
+      const f = layer(stride, kernel, filters, side, channels);
+      measured.push({ model: `m${(i + j + stride) % 3}`, features: f, load: { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 }, ms: time(f) });
+    })))));
+    const p = fitPredictor('t', measured, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    for (const held of [layer(2, 9, 64, 111, 3), layer(1, 49, 64, 56, 3), layer(2, 49, 64, 112, 3)]) {
+      const predicted = predictLayer(p, held, { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 });
+      assert.ok(Math.abs(predicted / time(held) - 1) < 0.05, `3→64 k${held.kernel} stride ${held.stride}: ${predicted.toFixed(3)} ms, takes ${time(held).toFixed(3)}`);
+    }
+  });
+});
+
 describe('session model', () => {
   it('recovers whole = scale × layer sum + per-layer term, and keeps scale 1 with fewer than three sessions', () => {
     const sessions = [[10, 40], [50, 30], [100, 180], [3, 80], [35, 100]].map(([sum, layers], i) => ({

@@ -46,7 +46,7 @@ export async function benchmark({ repoRoot, log }) {
     '',
     '### Whole-model latency of models left out of the fit',
     '',
-    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(m.profiles)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.** "layer sum" is the sum of the measured per-layer medians, the profiler's bookkeeping taken out.`,
+    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(acc.outputsFrom)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.** "layer sum" is the sum of the measured per-layer medians, the profiler's bookkeeping taken out.`,
     '',
     '| model | rounds ms | measured ms | layer sum ms | predicted ms | error | rounds by medians: measured → predicted ms |',
     '|---|--:|--:|--:|--:|--:|--:|',
@@ -84,10 +84,9 @@ export async function benchmark({ repoRoot, log }) {
   ].join('\n');
 }
 
-/** The models whose outputs teach the session model their cost per MB (outputCost.ts's MIN_OUTPUT_BYTES). */
-function largeOutputsText(profiles) {
-  const large = profiles.filter((p) => (p.profile.outputBytes ?? 0) >= 100_000);
-  return large.length ? large.map((p) => `${p.model}'s ${(p.profile.outputBytes / 1e6).toFixed(2)} MB`).join(' and ') : 'no model (none has outputs of 100 kB or more)';
+/** The models whose outputs taught the session model their cost per MB (deviceCore's accuracy). */
+function largeOutputsText(outputsFrom) {
+  return outputsFrom.map((o) => `${o.model}'s ${(o.bytes / 1e6).toFixed(2)} MB`).join(' and ');
 }
 
 /** What each profile's calibration chain measured of ONNX Runtime's profiler (profilerCalibration.ts). */

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
+import { MIN_OUTPUT_BYTES } from '../src/core/predictor/outputCost';
 import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { separateCores, startTestbed, testbedRequirement } from '../test/testbed/testbed';
@@ -113,7 +114,9 @@ export function accuracy(profiles: readonly { model: string; profile: DeviceProf
     const layerSum = sessions.find((s) => s.model === profile.model && s.busyThreads === 0)?.layerSumMs ?? 0;
     return { model, measured: r.measuredMs, layerSum, predicted: r.predictedMs, errorPct: r.errorPct };
   });
-  return { perClass: report.perClass, session: predictor.session, lomo };
+  // The models whose outputs teach the session model their cost per MB.
+  const outputsFrom = profiles.filter((p) => (p.profile.outputBytes ?? 0) >= MIN_OUTPUT_BYTES).map((p) => ({ model: p.model, bytes: p.profile.outputBytes ?? 0 }));
+  return { perClass: report.perClass, session: predictor.session, lomo, outputsFrom };
 }
 
 // Run as a script (node --require tsx/cjs --import tsx/esm bench/deviceCore.ts MODELS_JSON): the testbed spawns

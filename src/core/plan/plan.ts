@@ -86,9 +86,9 @@ function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
       `${m.name}: ${unknown} node(s) have unknown output shapes, so transfer sizes are unknown; bind symbolic dims with --dim`,
     );
   }
-  const graph = buildPlanGraph(m.analysis.layers, withOutputs(req.device, m.analysis), withOutputs(req.server, m.analysis));
-  // A head's session hands its cut tensors back before the device sends them (outputProbe.ts).
   const devicePerMB = outputMsPerMBOf(req.device);
+  const graph = withOutputCosts(buildPlanGraph(m.analysis.layers, layerLatencies(req.device, m.analysis), layerLatencies(req.server, m.analysis)), devicePerMB, outputMsPerMBOf(req.server));
+  // A head's session hands its cut tensors back before the device sends them (outputCost.ts).
   const link: NetworkLink = devicePerMB > 0 ? { ...req.link, deviceOutputMsPerMB: devicePerMB } : req.link;
   const candidates = [...candidateCuts(graph, link)];
   const indexOf = (c: CutCandidate): number => {
@@ -107,15 +107,15 @@ function modelPlan(m: PlanModelInput, req: PlanRequest): ModelPlan {
 }
 
 /**
- * Per-layer latencies on one profile, each layer that computes a model output charged for
- * handing it back (the profile's outputMsPerMB): whichever side runs it, its session returns it.
+ * Each layer that computes a model output charged, on either side, for its session handing the
+ * output back (the side's profile's outputMsPerMB, outputCost.ts).
  */
-function withOutputs(profile: ComputeProfile, a: ModelAnalysis): number[] {
-  const ms = layerLatencies(profile, a);
-  const perMB = outputMsPerMBOf(profile);
-  if (perMB <= 0) return ms;
-  for (const [tensor, layer] of a.layers.graphOutputs) if (layer !== undefined) ms[layer] = (ms[layer] ?? 0) + outputMs(a.layers.tensorBytes.get(tensor) ?? 0, perMB);
-  return ms;
+function withOutputCosts(g: PlanGraph, devicePerMB: number, serverPerMB: number): PlanGraph {
+  if (devicePerMB <= 0 && serverPerMB <= 0) return g;
+  const bytes = new Map<number, number>();
+  for (const o of g.outputs) if (o.layer !== undefined) bytes.set(o.layer, (bytes.get(o.layer) ?? 0) + o.bytes);
+  const layers = g.layers.map((l) => ({ ...l, deviceMs: l.deviceMs + outputMs(bytes.get(l.id) ?? 0, devicePerMB), serverMs: l.serverMs + outputMs(bytes.get(l.id) ?? 0, serverPerMB) }));
+  return { ...g, layers };
 }
 
 /** Simulates a sequence (ordered with CDS/NEH unless it is already the JPS order). */

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
 import { MIN_OUTPUT_BYTES } from '../src/core/predictor/outputCost';
-import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
+import { idleBaseline, mergeRepeats, profileSamples, profileSessions, type RepeatMerge } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 import { separateCores, startTestbed, testbedRequirement } from '../test/testbed/testbed';
 import { cli } from '../test/helpers/cli';
@@ -29,10 +29,9 @@ function perModel(rounds: readonly Round[]) {
 }
 
 /**
- * Each model's fastest round (lowest idle whole-model median), layers and whole run together.
- * Interference from the VM's other tenants only ever adds time, so the fastest round is the one
- * that measured the device itself; the per-model minimum moved ≤ 5 % between two bench runs
- * where the median of the rounds moved up to 26 %. `seconds` is the first round's.
+ * Each model's fastest round (lowest idle whole-model median), layers and whole run together:
+ * how this bench chose before `edgecut fit` merged repeats layer by layer; kept for comparison.
+ * `seconds` is the first round's.
  */
 export function fastestRounds(rounds: readonly Round[]) {
   return perModel(rounds).map(({ first, all, wholeMs }) => {
@@ -41,11 +40,14 @@ export function fastestRounds(rounds: readonly Round[]) {
   });
 }
 
-/** Each model's rounds merged by their medians (what `edgecut fit` does with repeated profiles). */
-export function mergeRounds(rounds: readonly Round[]) {
+/**
+ * Each model's rounds merged as `edgecut fit` merges repeated profiles (mergeRepeats: by default
+ * each layer's, and the whole model's, fastest round); `round` is the whole model's fastest.
+ */
+export function mergeRounds(rounds: readonly Round[], how: RepeatMerge = 'fastest') {
   return perModel(rounds).map(({ first, all, wholeMs }) => {
-    const [merged] = mergeRepeats(all);
-    return { model: first.model, profile: { ...first.profile, ...merged } as DeviceProfileJson, seconds: first.seconds, wholeMs };
+    const [merged] = mergeRepeats(all, how);
+    return { model: first.model, profile: { ...first.profile, ...merged } as DeviceProfileJson, seconds: first.seconds, wholeMs, round: wholeMs.indexOf(Math.min(...wholeMs)) };
   });
 }
 
@@ -79,8 +81,9 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
       }
       rounds.push(profiles);
     }
-    const profiles = fastestRounds(rounds);
-    const merged = mergeRounds(rounds);
+    const profiles = mergeRounds(rounds);
+    const fastest = fastestRounds(rounds);
+    const medians = mergeRounds(rounds, 'median');
     // nn-Meter's kernel grid: sampled single kernels, trained on by every leave-one-out fit.
     const gridOut = path.join(work, 'kernel-grid.profile.json');
     const t0 = Date.now();
@@ -91,7 +94,7 @@ export async function measure(models: readonly ModelInput[], log: (l: string) =>
     const netOut = path.join(work, 'net.json');
     const net = await cli('netprobe', '--device', device, '--server', `${tb.user}@${tb.server.host}:${tb.server.port}`, '--server-address', tb.server.peerAddressFromOther, ...ssh, '--out', netOut);
     if (net.code !== 0) throw new Error(`netprobe: ${net.err}`);
-    return { rounds: ROUNDS, profiles, merged, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
+    return { rounds: ROUNDS, profiles, fastest, medians, grid, net: JSON.parse(readFileSync(netOut, 'utf8')) as { upMbps: number; downMbps: number; rttMs: number }, shaping: { upMbps: 10, downMbps: 40, rttMs: 20 } };
   } finally {
     await tb.stop();
   }
@@ -128,7 +131,7 @@ if (require.main === module) {
     process.stdout.write(JSON.stringify({ skipped: req.why }));
   } else {
     measure(models, (l) => process.stderr.write(`bench: ${l}\n`))
-      .then((m) => process.stdout.write(JSON.stringify({ ...m, accuracy: accuracy(m.profiles), withGrid: accuracy(m.profiles, m.grid), byMedians: accuracy(m.merged) })))
+      .then((m) => process.stdout.write(JSON.stringify({ ...m, accuracy: accuracy(m.profiles), withGrid: accuracy(m.profiles, m.grid), byMedians: accuracy(m.medians), byFastestRound: accuracy(m.fastest) })))
       .catch((e: unknown) => {
         process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;

@@ -15,7 +15,7 @@ import { fitPredictor, predictLayer } from '../src/core/predictor/fitPredictor';
 import { idleBaseline, profileSamples, profileSessions } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
 
-const DIR = path.join(__dirname, '.work', 'device-profiles');
+const DIR = process.env.EDGECUT_PROFILES ?? path.join(__dirname, '.work', 'device-profiles');
 const ROUND_FILE = /^(.+)\.(\d+)\.profile\.json$/;
 
 type Profiles = readonly { model: string; profile: DeviceProfileJson }[];
@@ -62,9 +62,10 @@ function byClass(profiles: Profiles): void {
 
 if (require.main === module) {
   const { rounds, grid } = readRounds();
-  const fastest = fastestRounds(rounds);
-  report('fastest round per model', accuracy(fastest));
-  report('rounds merged by medians', accuracy(mergeRounds(rounds)));
-  if (grid) report('fastest rounds and the kernel grid', accuracy(fastest, grid));
-  if (process.argv.includes('--by-class')) byClass(fastest);
+  const merged = mergeRounds(rounds);
+  report('rounds merged as fit merges them (each layer\'s fastest)', accuracy(merged));
+  report('fastest whole round per model', accuracy(fastestRounds(rounds)));
+  report('rounds merged by medians', accuracy(mergeRounds(rounds, 'median')));
+  if (grid) report('merged rounds and the kernel grid', accuracy(merged, grid));
+  if (process.argv.includes('--by-class')) byClass(merged);
 }

@@ -10,12 +10,16 @@ import { FIT_USAGE } from './usage';
 
 /** `edgecut fit`: a per-op-type latency predictor from measured profiles, with its accuracy. */
 export async function fitCommand(argv: readonly string[], out: Output): Promise<number> {
-  const args = parseArgs(argv, new Set(['out', 'name']));
+  const args = parseArgs(argv, new Set(['out', 'name', 'repeats']));
   const file = args.options.get('out')?.at(-1);
   if (!file || args.positional.length === 0) throw new UsageError(`usage: ${FIT_USAGE}`);
+  const repeats = args.options.get('repeats')?.at(-1) ?? 'fastest';
+  if (repeats !== 'fastest' && repeats !== 'median') throw new UsageError(`--repeats ${repeats}: use fastest (each layer's fastest profile, the default) or median`);
   const read = args.positional.map(readProfile);
-  // Repeated profiles of one model count once, as their medians.
-  const profiles = mergeRepeats(read);
+  // Repeated profiles of one model count once: per layer, the fastest of them (or their median).
+  const profiles = mergeRepeats(read, repeats);
+  const repeated = read.length - profiles.length;
+  if (repeated > 0) out.stdout(`${read.length} profiles of ${profiles.length} models: repeated profiles merged by each layer's ${repeats === 'fastest' ? 'fastest' : 'median'} time\n`);
   const samples = profiles.flatMap(profileSamples);
   const baseline = idleBaseline(profiles);
   const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${read[0]?.name ?? 'device'} predictor`, samples, baseline, profiles.flatMap(profileSessions));

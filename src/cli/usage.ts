@@ -10,7 +10,7 @@ export const PROFILE_USAGE =
 export const NETPROBE_USAGE =
   'edgecut netprobe --device HOST --server HOST [--server-address ADDR] [--port 8765] [--identity KEY] [--known-hosts FILE] [--accept-new-host-key] [--out net.json]';
 
-export const FIT_USAGE = 'edgecut fit PROFILE… --out device.predictor.json';
+export const FIT_USAGE = 'edgecut fit PROFILE… [--repeats fastest|median] --out device.predictor.json';
 
 export const SPLIT_USAGE = 'edgecut split MODEL (--cut TENSOR[,TENSOR…] | --plan plan.json) --out DIR [--dim name=value]…';
 

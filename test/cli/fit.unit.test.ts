@@ -38,4 +38,31 @@ describe('edgecut fit (CLI)', () => {
     assert.equal(fresh.code, 0, fresh.err);
     assert.doesNotMatch(fresh.out, /predate/);
   });
+
+  it('merges repeated profiles of one model by each layer’s fastest, or with --repeats median, and refuses another merge', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-fit-'));
+    const base = (await profile('resnet18.onnx', false)) as { loads: { layers: { id: number; ms: number }[]; wholeModelMs: { median: number } }[] };
+    // Three profiles of one model at three speeds, each slowest somewhere else.
+    const files = [1, 1.3, 1.6].map((slow, i) => {
+      const loads = base.loads.map((l) => ({ ...l, wholeModelMs: { median: l.wholeModelMs.median * slow }, layers: l.layers.map((x) => ({ ...x, ms: x.ms * (x.id % 3 === i ? 2 : slow) })) }));
+      const f = path.join(dir, `resnet18.${i}.profile.json`);
+      writeFileSync(f, JSON.stringify({ ...base, loads }));
+      return f;
+    });
+    const other = path.join(dir, 'googlenet.profile.json');
+    writeFileSync(other, JSON.stringify(await profile('googlenet.onnx', false)));
+    const out = path.join(dir, 'pi.predictor.json');
+    const fastest = await cli('fit', ...files, other, '--out', out);
+    assert.equal(fastest.code, 0, fastest.err);
+    assert.match(fastest.out, /4 profiles of 2 models: repeated profiles merged by each layer's fastest time/);
+    const median = await cli('fit', ...files, other, '--repeats', 'median', '--out', out);
+    assert.equal(median.code, 0, median.err);
+    assert.match(median.out, /merged by each layer's median time/);
+    // Leave-one-model-out measures resnet18 by its merged whole-model time: the fastest, or the median of 1, 1.3 and 1.6×.
+    const measured = (text: string): number => Number(/resnet18\.onnx\s*│?\s*([\d.]+)/.exec(text)?.[1]);
+    assert.ok(Math.abs(measured(median.out) / measured(fastest.out) - 1.3) < 0.05, `${measured(median.out)} against ${measured(fastest.out)}`);
+    const bad = await cli('fit', ...files, '--repeats', 'mean', '--out', out);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /--repeats mean: use fastest .* or median/);
+  });
 });

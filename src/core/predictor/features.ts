@@ -108,3 +108,26 @@ function elementKinds(l: Layer, a: ModelAnalysis): { copyElements: number; speci
   });
   return { copyElements, specialOps };
 }
+
+/**
+ * The element-wise nodes fused after a layer's Conv (PP-OCR's BatchNorm-as-Mul/Add and HardSwish:
+ * eight passes over the output; MobileNetV2's one Clip) as a layer of their own: a Conv's own
+ * elementOps are 0, so all of the layer's are theirs, on its output.
+ */
+export function tailFeatures(f: LayerFeatures): LayerFeatures {
+  return {
+    opClass: 'elementwise',
+    macs: 0,
+    elementOps: f.elementOps,
+    copyElements: f.copyElements ?? 0,
+    specialOps: f.specialOps ?? 0,
+    inputBytes: f.outputBytes,
+    outputBytes: f.outputBytes,
+    params: 0,
+    kernel: 1,
+    stride: 1,
+    filters: f.filters,
+    nodes: Math.max(1, (f.nodes ?? 2) - 1),
+    im2colRows: 0,
+  };
+}

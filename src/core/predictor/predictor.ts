@@ -10,7 +10,18 @@ export interface Sample {
   readonly features: LayerFeatures;
   readonly load: LoadFeatures;
   readonly ms: number;
+  /**
+   * Of `ms`, what the layer's fused element-wise nodes take as the elementwise class prices them
+   * (fitPredictor's tail): the layer's own class fits the rest. Absent: the class fits all of it.
+   */
+  readonly tailMs?: number;
 }
+
+/** A priced tail leaves the layer's own class at least this fraction of the measured time. */
+const TAIL_FLOOR = 0.3;
+
+/** The time the sample's own class is fitted on: its measured time less its priced tail. */
+const ownMs = (s: Sample): number => (s.tailMs ? Math.max(TAIL_FLOOR * s.ms, s.ms - s.tailMs) : s.ms);
 
 /**
  * One op class: an idle-device latency model in one form, times a slowdown under load.
@@ -25,6 +36,8 @@ export interface ClassModel {
   readonly load?: LinearFit;
   /** Per size feature, the [min, max] it was trained on: beyond 2× of it the class abstains. */
   readonly range?: readonly (readonly [number, number])[];
+  /** Fitted without the layers' fused element-wise nodes, which the elementwise class prices (fitPredictor's tailMs). */
+  readonly tail?: boolean;
 }
 
 /** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes` changes. */
@@ -106,8 +119,8 @@ const isIdle = (s: Sample): boolean => (s.load.busyThreads ?? 0) === 0;
 export function fitForm(form: Form, samples: readonly Sample[], intercept = false): ClassModel {
   const idle = samples.some(isIdle) ? samples.filter(isIdle) : samples;
   const rows = idle.map((s) => row(form, s.features));
-  const y = idle.map((s) => (form === 'log' ? Math.log(Math.max(s.ms, 1e-4)) : s.ms));
-  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.sqrt(Math.max(s.ms, 0.05))), 500, intercept) };
+  const y = idle.map((s) => (form === 'log' ? Math.log(Math.max(ownMs(s), 1e-4)) : ownMs(s)));
+  const shape = { form, fit: form === 'log' ? fitLinear(rows, y, 1e-3) : fitNonNegative(rows, y, idle.map((s) => 1 / Math.sqrt(Math.max(ownMs(s), 0.05))), 500, intercept) };
   const all = idle.map((s) => sizes(s.features));
   const range = (all[0] ?? []).map((_, j) => [Math.min(...all.map((r) => r[j] as number)), Math.max(...all.map((r) => r[j] as number))] as const);
   return { ...shape, load: fitLoad(samples, calibration(shape, idle)), range };
@@ -163,7 +176,7 @@ function fitLoad(samples: readonly Sample[], idleScale: number): LinearFit | und
 /** Measured over predicted idle time of the training layers: the shape fit's bias in total time. */
 function calibration(shape: ClassModel, idle: readonly Sample[]): number {
   const predicted = idle.reduce((s, x) => s + idleMs(shape, x.features), 0);
-  return predicted > 0 ? idle.reduce((s, x) => s + x.ms, 0) / predicted : 1;
+  return predicted > 0 ? idle.reduce((s, x) => s + ownMs(x), 0) / predicted : 1;
 }
 
 function idleMs(m: ClassModel, f: LayerFeatures): number {
@@ -176,7 +189,7 @@ export function predict(m: ClassModel, f: LayerFeatures, l: LoadFeatures): numbe
   return idleMs(m, f) * slowdown;
 }
 
-/** k-fold cross-validated predictions (deterministic folds by index). */
+/** k-fold cross-validated predictions of the samples' whole times, priced tails included (deterministic folds by index). */
 export function crossValidated(form: Form, samples: readonly Sample[], k = 5, intercept = false): number[] {
   const folds = Math.min(k, samples.length);
   const out = new Array<number>(samples.length).fill(0);
@@ -184,7 +197,7 @@ export function crossValidated(form: Form, samples: readonly Sample[], k = 5, in
     const train = samples.filter((_, i) => i % folds !== f);
     const m = fitForm(form, train.length ? train : samples, intercept);
     samples.forEach((s, i) => {
-      if (i % folds === f) out[i] = predict(m, s.features, s.load);
+      if (i % folds === f) out[i] = predict(m, s.features, s.load) + s.ms - ownMs(s);
     });
   }
   return out;

@@ -185,6 +185,43 @@ describe('latency predictor (strided im2col)', () => {
   });
 });
 
+describe('latency predictor (fused element-wise tails)', () => {
+  // PP-OCR's depthwise layers carry eight element-wise passes over their output (batch norm as
+  // Mul/Add, HardSwish), MobileNetV2's one (Clip). Fitted as one, the class cannot tell the
+  // convolution's time from the tail's, which grows with the same output.
+  const idle = { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 };
+  const depthwise = (channels: number, side: number, passes: number): LayerFeatures => {
+    const outputs = channels * side * side;
+    return { opClass: 'depthwiseConv', macs: 9 * outputs, elementOps: passes * outputs, inputBytes: 4 * outputs, outputBytes: 4 * outputs, params: 9 * channels, kernel: 9, stride: 1, filters: channels, nodes: 1 + passes, im2colRows: channels * 9 * side };
+  };
+  const elementwise = (elements: number): LayerFeatures => ({ opClass: 'elementwise', macs: 0, elementOps: elements, inputBytes: 4 * elements, outputBytes: 4 * elements, params: 0, kernel: 1, stride: 1, filters: 1, nodes: 1 });
+  /** 2 ns per element-wise op; the convolution 1 ns per MAC and 20 ns per im2col row. */
+  const time = (f: LayerFeatures): number => f.elementOps * 2e-6 + f.macs * 1e-6 + (f.im2colRows ?? 0) * 2e-5;
+  const convs: Sample[] = [];
+  [16, 48, 96, 192].forEach((channels, i) => [10, 20, 40, 80].forEach((side, j) => {
+    const f = depthwise(channels, side, 8);
+    convs.push({ model: `ocr${(i + j) % 3}`, features: f, load: idle, ms: time(f) });
+  }));
+  const tails: Sample[] = [1e4, 5e4, 2e5, 6e5, 1.5e6, 3e6].map((n, i) => ({ model: `ocr${i % 3}`, features: elementwise(n), load: idle, ms: time(elementwise(n)) }));
+  const held = [depthwise(144, 56, 1), depthwise(320, 14, 1), depthwise(32, 112, 1)];
+
+  it('prices them by the element-wise class, and predicts a layer of one pass from layers of eight', () => {
+    const p = fitPredictor('t', [...convs, ...tails], { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    assert.equal(p.classes.depthwiseConv?.tail, true);
+    for (const f of held) {
+      const predicted = predictLayer(p, f, idle);
+      assert.ok(Math.abs(predicted / time(f) - 1) < 0.05, `${f.filters} channels: ${predicted.toFixed(3)} ms, takes ${time(f).toFixed(3)}`);
+    }
+  });
+
+  it('are fitted with the convolution where no element-wise layers were measured, and then mispriced', () => {
+    const p = fitPredictor('t', convs, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    assert.equal(p.classes.depthwiseConv?.tail, undefined);
+    const worst = Math.max(...held.map((f) => Math.abs(predictLayer(p, f, idle) / time(f) - 1)));
+    assert.ok(worst > 0.1, `worst error ${(100 * worst).toFixed(1)} %`);
+  });
+});
+
 describe('session model', () => {
   it('recovers whole = scale × layer sum + per-layer term, and keeps scale 1 with fewer than three sessions', () => {
     const sessions = [[10, 40], [50, 30], [100, 180], [3, 80], [35, 100]].map(([sum, layers], i) => ({
@@ -251,14 +288,27 @@ describe('repeated profiles', () => {
     loads: wholes.map((w, load) => ({ load, cpuUtilisation: 0.5, freeMemoryBytes: 1e9, wholeModelMs: { median: w }, layers: ms.map((x, id) => ({ id, ms: x * (1 + load) })) })),
   });
 
-  it('merge into one profile of medians per layer and load level; other models pass through', () => {
+  it('merge into one profile of each layer’s fastest time per load level, by default; other models pass through', () => {
     const merged = mergeRepeats([profile('a', [10, 20], [1, 2]), profile('b', [5], [3]), profile('a', [14, 30], [3, 4]), profile('a', [11, 22], [2, 9])]);
     assert.equal(merged.length, 2);
     const a = merged.find((p) => p.model === 'a');
+    assert.deepEqual(a?.loads.map((l) => l.wholeModelMs?.median), [10, 20]);
+    assert.deepEqual(a?.loads[0]?.layers.map((l) => l.ms), [1, 2]);
+    assert.deepEqual(a?.loads[1]?.layers.map((l) => l.ms), [2, 4]);
+    assert.deepEqual(merged.find((p) => p.model === 'b')?.loads[0]?.wholeModelMs, { median: 5 });
+  });
+
+  it('takes each layer’s own fastest profile, not the whole model’s', () => {
+    const [a] = mergeRepeats([profile('a', [10], [1, 5]), profile('a', [12], [3, 2])]);
+    assert.deepEqual(a?.loads[0]?.layers.map((l) => l.ms), [1, 2]);
+    assert.equal(a?.loads[0]?.wholeModelMs?.median, 10);
+  });
+
+  it('merge into their medians with median', () => {
+    const [a] = mergeRepeats([profile('a', [10, 20], [1, 2]), profile('a', [14, 30], [3, 4]), profile('a', [11, 22], [2, 9])], 'median');
     assert.deepEqual(a?.loads.map((l) => l.wholeModelMs?.median), [11, 22]);
     assert.deepEqual(a?.loads[0]?.layers.map((l) => l.ms), [2, 4]);
     assert.deepEqual(a?.loads[1]?.layers.map((l) => l.ms), [4, 8]);
-    assert.deepEqual(merged.find((p) => p.model === 'b')?.loads[0]?.wholeModelMs, { median: 5 });
   });
 });
 
@@ -294,9 +344,10 @@ describe("the profiler's bookkeeping (profilerNodeMs)", () => {
     assert.ok(Math.abs((p.overheadPerLayerMs ?? 0) - (0.2 - 0.139) / 3) < 1e-12);
   });
 
-  it('of repeated profiles merges to the median', () => {
-    const [merged] = mergeRepeats([profile, { ...profile, profilerNodeMs: 0.002 }, { ...profile, profilerNodeMs: 0.003 }]);
-    assert.equal(merged?.profilerNodeMs, 0.003);
+  it('of repeated profiles merges as their layers do: the fastest, or the median', () => {
+    const repeats = [profile, { ...profile, profilerNodeMs: 0.002 }, { ...profile, profilerNodeMs: 0.003 }];
+    assert.equal(mergeRepeats(repeats)[0]?.profilerNodeMs, 0.002);
+    assert.equal(mergeRepeats(repeats, 'median')[0]?.profilerNodeMs, 0.003);
   });
 });
 

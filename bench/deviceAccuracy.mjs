@@ -48,7 +48,7 @@ export async function benchmark({ repoRoot, log }) {
     '',
     '### Whole-model latency of models left out of the fit',
     '',
-    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(acc.outputsFrom)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.** "layer sum" is the sum of the measured per-layer medians (each layer's fastest round), the profiler's bookkeeping taken out. A convolution's fused element-wise nodes (PP-OCR's batch-norm Mul/Add and HardSwish; MobileNetV2's Clip) are priced by the element-wise class and the convolution classes fitted on the rest.`,
+    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(acc.outputsFrom)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.**${outliersText(acc.outliers)} "layer sum" is the sum of the measured per-layer medians (each layer's fastest round), the profiler's bookkeeping taken out. A convolution's fused element-wise nodes (PP-OCR's batch-norm Mul/Add and HardSwish; MobileNetV2's Clip) are priced by the element-wise class and the convolution classes fitted on the rest.`,
     '',
     '| model | rounds ms | measured ms | layer sum ms | predicted ms | error | fastest whole round: predicted ms | rounds by medians: measured → predicted ms |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',
@@ -92,6 +92,11 @@ function largeOutputsText(outputsFrom) {
 }
 
 /** What each profile's calibration chain measured of ONNX Runtime's profiler (profilerCalibration.ts). */
+function outliersText(outliers) {
+  if (!outliers?.length) return '';
+  return ` Fitted on all models, \`fit\` notes ${outliers.map((o) => `${o.model} (its whole model ran at ${o.ratio.toFixed(2)}× what the session model makes of its layers)`).join(', ')}: the session scale is a median of the models' own ratios and does not follow a model far from the others, so a held-out model like it is predicted off by about as much.`;
+}
+
 function bookkeepingText(profiles) {
   const us = profiles.flatMap((p) => (p.profile.profilerNodeMs === undefined ? [] : [1000 * p.profile.profilerNodeMs]));
   if (!us.length) return '';

@@ -1,7 +1,7 @@
 // Step 4 measurements on the testbed (root only), bundled by bench/deviceAccuracy.mjs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fitPredictor, leaveOut } from '../src/core/predictor/fitPredictor';
+import { fitPredictor, leaveOut, sessionOutliers } from '../src/core/predictor/fitPredictor';
 import { MIN_OUTPUT_BYTES } from '../src/core/predictor/outputCost';
 import { idleBaseline, mergeRepeats, profileSamples, profileSessions, type RepeatMerge } from '../src/core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../src/node/profile/profileDevice';
@@ -119,7 +119,9 @@ export function accuracy(profiles: readonly { model: string; profile: DeviceProf
   });
   // The models whose outputs teach the session model their cost per MB.
   const outputsFrom = profiles.filter((p) => (p.profile.outputBytes ?? 0) >= MIN_OUTPUT_BYTES).map((p) => ({ model: p.model, bytes: p.profile.outputBytes ?? 0 }));
-  return { perClass: report.perClass, session: predictor.session, lomo, outputsFrom };
+  // Training models whose sessions stray from the session model (what `fit` notes).
+  const outliers = predictor.session ? sessionOutliers(sessions.filter((x) => x.busyThreads === 0), predictor.session) : [];
+  return { perClass: report.perClass, session: predictor.session, lomo, outputsFrom, outliers };
 }
 
 // Run as a script (node --require tsx/cjs --import tsx/esm bench/deviceCore.ts MODELS_JSON): the testbed spawns

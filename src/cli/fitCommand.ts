@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fitPredictor } from '../core/predictor/fitPredictor';
+import { fitPredictor, sessionOutliers } from '../core/predictor/fitPredictor';
 import { im2colRowsEstimated } from '../core/predictor/predictor';
 import { idleBaseline, mergeRepeats, profileSamples, profileSessions } from '../core/predictor/profileSamples';
 import type { DeviceProfileJson } from '../node/profile/profileDevice';
@@ -22,7 +22,8 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   if (repeated > 0) out.stdout(`${read.length} profiles of ${profiles.length} models: repeated profiles merged by each layer's ${repeats === 'fastest' ? 'fastest' : 'median'} time\n`);
   const samples = profiles.flatMap(profileSamples);
   const baseline = idleBaseline(profiles);
-  const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${read[0]?.name ?? 'device'} predictor`, samples, baseline, profiles.flatMap(profileSessions));
+  const sessions = profiles.flatMap(profileSessions);
+  const { predictor, report } = fitPredictor(args.options.get('name')?.at(-1) ?? `${read[0]?.name ?? 'device'} predictor`, samples, baseline, sessions);
   writeFileSync(file, JSON.stringify(predictor, null, 2) + '\n');
   const classRows = report.perClass.map((c) => [c.opClass, String(c.samples), c.form, c.r2.toFixed(3), c.r2Loaded.toFixed(3), ...(['linear', 'log', 'poly'] as const).map((f) => c.cvR2[f].toFixed(3))]);
   out.stdout(`R² per op type, 5-fold cross-validated (idle: the chosen form; under load: with its slowdown model):\n`);
@@ -33,6 +34,9 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   if (estimated.length) out.stdout(`${estimated.length} profile(s) predate im2col row counts (${estimated.map((p) => p.model).join(', ')}): their k×k convolutions' rows are estimated for square maps; profile them again for the best fit, above all models with narrow maps (OCR)\n`);
   const s = predictor.session;
   if (s) out.stdout(`session: whole model ≈ ${s.scale.toFixed(3)} × layer sum ${s.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(s.perLayerMs).toFixed(3)} ms per layer${s.outputMsPerMB === undefined ? '' : ` + ${s.outputMsPerMB.toFixed(2)} ms per MB of outputs handed back`}\n`);
+  for (const o of s ? sessionOutliers(sessions.filter((x) => x.busyThreads === 0), s) : []) {
+    out.stdout(`note: ${o.model} ran its whole model in ${o.ratio.toFixed(2)}× what the session model makes of its layers; a model like it is likely predicted ${o.ratio < 1 ? 'high' : 'low'} by about ${Math.abs(100 * (1 / o.ratio - 1)).toFixed(0)} %\n`);
+  }
   if (report.leaveOneModelOut.length) {
     const rows = report.leaveOneModelOut.map((r) => [r.model, r.measuredMs.toFixed(1), r.predictedMs.toFixed(1), `${r.errorPct >= 0 ? '+' : ''}${r.errorPct.toFixed(1)}%`]);
     out.stdout(`\nleave-one-model-out (whole model, idle device):\n${table(['model', 'measured ms', 'predicted ms', 'error'], rows, [false, true, true, true])}\n`);

@@ -65,4 +65,22 @@ describe('edgecut fit (CLI)', () => {
     assert.notEqual(bad.code, 0);
     assert.match(bad.err, /--repeats mean: use fastest .* or median/);
   });
+
+  it('names a training model whose whole runs stray from the session model', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgecut-fit-'));
+    const files = await Promise.all(
+      (['resnet18.onnx', 'googlenet.onnx', 'resnet18.dynamo.onnx'] as const).map(async (model) => {
+        const p = (await profile(model, false)) as { loads: { wholeModelMs: { median: number } }[] };
+        // The dynamo export's session runs at 0.7× its layers, the others at their sum (profiles that measured the bookkeeping: the session model is a median scale).
+        const ratio = model === 'resnet18.dynamo.onnx' ? 0.7 : 1;
+        const f = path.join(dir, `${model}.profile.json`);
+        writeFileSync(f, JSON.stringify({ ...p, profilerNodeMs: 0, loads: p.loads.map((l) => ({ ...l, wholeModelMs: { median: l.wholeModelMs.median * ratio } })) }));
+        return f;
+      }),
+    );
+    const r = await cli('fit', ...files, '--out', path.join(dir, 'pi.predictor.json'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /note: resnet18\.dynamo\.onnx ran its whole model in 0\.70× what the session model makes of its layers; a model like it is likely predicted high by about 43 %/);
+    assert.doesNotMatch(r.out, /note: (resnet18\.onnx|googlenet)/);
+  });
 });

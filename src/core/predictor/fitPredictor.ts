@@ -117,6 +117,24 @@ function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatur
   };
 }
 
+/** How far (a fraction) a training model's own whole ÷ layer sum may stray from the session model's before fit names it. */
+export const SESSION_OUTLIER = 0.15;
+
+/**
+ * Training models whose idle whole-model runs stray from what the session model makes of their
+ * layer sums by more than SESSION_OUTLIER (their outputs' cost taken off first): the scale is a
+ * median, so it does not follow them, and a held-out model like one of them is predicted off by
+ * about as much. On the testbed PP-OCR cls, 221 nodes of ~7 µs, runs at 0.75–0.82× its layer sum
+ * in every bench, where the other models are within 0.96–1.04.
+ */
+export function sessionOutliers(idle: readonly Session[], model: SessionModel): { model: string; ratio: number }[] {
+  return idle.flatMap((s) => {
+    if (s.layerSumMs <= 0) return [];
+    const ratio = (s.wholeMs - outputMs(s.outputBytes ?? 0, model.outputMsPerMB)) / (model.scale * s.layerSumMs + model.perLayerMs * s.layers);
+    return Math.abs(ratio - 1) > SESSION_OUTLIER ? [{ model: s.model, ratio }] : [];
+  });
+}
+
 /** A session's scale may not stray further than this from 1 (a few models cannot pin it down). */
 const SCALE_BOUNDS = [0.8, 1.25] as const;
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { analyzeModel } from '../../../src/core/analysis';
 import { loadModelFile } from '../../../src/node/modelFile';
 import { requireOrSkip, sharedModelsDir } from '../../helpers/paths';
-import { fitPredictor, predictLayer, sessionModel } from '../../../src/core/predictor/fitPredictor';
-import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit } from '../../../src/core/predictor/profileSamples';
+import { fitPredictor, predictLayer, sessionModel, sessionOutliers } from '../../../src/core/predictor/fitPredictor';
+import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit, type Session } from '../../../src/core/predictor/profileSamples';
 import { layerFeatures, type LayerFeatures } from '../../../src/core/predictor/features';
 import { bestForm, FEATURE_SET, im2colRowsOf, type Sample } from '../../../src/core/predictor/predictor';
 import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
@@ -273,6 +273,17 @@ describe('session model', () => {
     const profile: ProfileForFit = { model: 'm', layerFeatures: [conv(1e6, 1e4)], outputBytes: 409600, loads: [{ load: 0, cpuUtilisation: 0.02, freeMemoryBytes: 1e9, wholeModelMs: { median: 1 }, layers: [{ id: 0, ms: 0.9 }] }] };
     assert.equal(profileSessions(profile)[0]?.outputBytes, 409600);
     assert.equal(profileSessions({ ...profile, outputBytes: undefined })[0]?.outputBytes, undefined);
+  });
+
+  it('names the training models whose whole runs stray from it by more than 15 %, outputs’ cost taken off first', () => {
+    const session = (model: string, ratio: number, outputBytes = 0): Session => ({ model, busyThreads: 0, layers: 80, layerSumMs: 10, wholeMs: 10 * ratio + (3 * outputBytes) / 1e6, calibrated: true, outputBytes });
+    const idle = [session('a', 1.0), session('b', 1.02), session('c', 0.98), session('d', 1.01, 1e6), session('cls', 0.78)];
+    const model = sessionModel(idle);
+    assert.ok(Math.abs(model.scale - 1.0) < 0.02, `scale ${model.scale}`);
+    const outliers = sessionOutliers(idle, model);
+    assert.deepEqual(outliers.map((o) => o.model), ['cls']);
+    assert.ok(Math.abs((outliers[0]?.ratio ?? 0) - 0.78) < 0.02, `ratio ${outliers[0]?.ratio}`);
+    assert.deepEqual(sessionOutliers(idle, { ...model, outputMsPerMB: 0 }).map((o) => o.model), ['d', 'cls'], 'd’s 3 ms of outputs counted as its session');
   });
 
   it('falls back to a per-layer term when the fitted scale is implausible', () => {

@@ -28,8 +28,8 @@ export interface ProfileForFit {
  * background work, a throttled clock — only ever adds time, so the fastest of a few profiles
  * taken apart is the device's own speed, layer by layer: a layer's fastest round need not be the
  * whole model's. Refitting a four-round testbed bench's profiles (bench/predictorStudy.ts) that
- * way put 9 of 9 held-out models within ±10 % where medians put 4, and Gemm's R² at 0.964 where
- * each model's fastest whole round gave 0.928; the next bench measured 8 of 9 against 6.
+ * way put 9 of 9 held-out models within ±10 % where medians put 4; the next bench measured 8 of
+ * 9 against 6.
  */
 export type RepeatMerge = 'fastest' | 'median';
 

@@ -20,11 +20,12 @@ type Round = readonly { model: string; profile: DeviceProfileJson; seconds: numb
 
 const idleWholeMs = (p: DeviceProfileJson): number => p.loads.find((l) => l.load === 0)?.wholeModelMs?.median ?? Infinity;
 
-/** One model's profiles from every round, and its idle whole-model median in each. */
+/** One model's profiles from every round, its idle whole-model median in each, and the round where that was fastest. */
 function perModel(rounds: readonly Round[]) {
   return (rounds[0] ?? []).map((first) => {
     const all = rounds.flatMap((r) => r.filter((p) => p.model === first.model).map((p) => p.profile));
-    return { first, all, wholeMs: all.map(idleWholeMs) };
+    const wholeMs = all.map(idleWholeMs);
+    return { first, all, wholeMs, fastest: wholeMs.indexOf(Math.min(...wholeMs)) };
   });
 }
 
@@ -34,10 +35,7 @@ function perModel(rounds: readonly Round[]) {
  * `seconds` is the first round's.
  */
 export function fastestRounds(rounds: readonly Round[]) {
-  return perModel(rounds).map(({ first, all, wholeMs }) => {
-    const best = wholeMs.indexOf(Math.min(...wholeMs));
-    return { model: first.model, profile: all[best] as DeviceProfileJson, seconds: first.seconds, wholeMs, round: best };
-  });
+  return perModel(rounds).map(({ first, all, wholeMs, fastest }) => ({ model: first.model, profile: all[fastest] as DeviceProfileJson, seconds: first.seconds, wholeMs, round: fastest }));
 }
 
 /**
@@ -45,9 +43,9 @@ export function fastestRounds(rounds: readonly Round[]) {
  * each layer's, and the whole model's, fastest round); `round` is the whole model's fastest.
  */
 export function mergeRounds(rounds: readonly Round[], how: RepeatMerge = 'fastest') {
-  return perModel(rounds).map(({ first, all, wholeMs }) => {
+  return perModel(rounds).map(({ first, all, wholeMs, fastest }) => {
     const [merged] = mergeRepeats(all, how);
-    return { model: first.model, profile: { ...first.profile, ...merged } as DeviceProfileJson, seconds: first.seconds, wholeMs, round: wholeMs.indexOf(Math.min(...wholeMs)) };
+    return { model: first.model, profile: { ...first.profile, ...merged } as DeviceProfileJson, seconds: first.seconds, wholeMs, round: fastest };
   });
 }
 
@@ -120,7 +118,7 @@ export function accuracy(profiles: readonly { model: string; profile: DeviceProf
   // The models whose outputs teach the session model their cost per MB.
   const outputsFrom = profiles.filter((p) => (p.profile.outputBytes ?? 0) >= MIN_OUTPUT_BYTES).map((p) => ({ model: p.model, bytes: p.profile.outputBytes ?? 0 }));
   // Training models whose sessions stray from the session model (what `fit` notes).
-  const outliers = predictor.session ? sessionOutliers(sessions.filter((x) => x.busyThreads === 0), predictor.session) : [];
+  const outliers = predictor.session ? sessionOutliers(sessions, predictor.session) : [];
   return { perClass: report.perClass, session: predictor.session, lomo, outputsFrom, outliers };
 }
 

@@ -18,8 +18,7 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   const read = args.positional.map(readProfile);
   // Repeated profiles of one model count once: per layer, the fastest of them (or their median).
   const profiles = mergeRepeats(read, repeats);
-  const repeated = read.length - profiles.length;
-  if (repeated > 0) out.stdout(`${read.length} profiles of ${profiles.length} models: repeated profiles merged by each layer's ${repeats === 'fastest' ? 'fastest' : 'median'} time\n`);
+  if (profiles.length < read.length) out.stdout(`${read.length} profiles of ${profiles.length} models: repeated profiles merged by each layer's ${repeats} time\n`);
   const samples = profiles.flatMap(profileSamples);
   const baseline = idleBaseline(profiles);
   const sessions = profiles.flatMap(profileSessions);
@@ -34,7 +33,7 @@ export async function fitCommand(argv: readonly string[], out: Output): Promise<
   if (estimated.length) out.stdout(`${estimated.length} profile(s) predate im2col row counts (${estimated.map((p) => p.model).join(', ')}): their k×k convolutions' rows are estimated for square maps; profile them again for the best fit, above all models with narrow maps (OCR)\n`);
   const s = predictor.session;
   if (s) out.stdout(`session: whole model ≈ ${s.scale.toFixed(3)} × layer sum ${s.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(s.perLayerMs).toFixed(3)} ms per layer${s.outputMsPerMB === undefined ? '' : ` + ${s.outputMsPerMB.toFixed(2)} ms per MB of outputs handed back`}\n`);
-  for (const o of s ? sessionOutliers(sessions.filter((x) => x.busyThreads === 0), s) : []) {
+  for (const o of s ? sessionOutliers(sessions, s) : []) {
     out.stdout(`note: ${o.model} ran its whole model in ${o.ratio.toFixed(2)}× what the session model makes of its layers; a model like it is likely predicted ${o.ratio < 1 ? 'high' : 'low'} by about ${Math.abs(100 * (1 / o.ratio - 1)).toFixed(0)} %\n`);
   }
   if (report.leaveOneModelOut.length) {

@@ -121,19 +121,22 @@ function assemble(name: string, samples: readonly Sample[], baseline: LoadFeatur
 export const SESSION_OUTLIER = 0.15;
 
 /**
- * Training models whose idle whole-model runs stray from what the session model makes of their
+ * Training models whose idle whole-model runs (loaded ones in `sessions` are passed over) stray from what the session model makes of their
  * layer sums by more than SESSION_OUTLIER (their outputs' cost taken off first): the scale is a
  * median, so it does not follow them, and a held-out model like one of them is predicted off by
  * about as much. On the testbed PP-OCR cls, 221 nodes of ~7 µs, runs at 0.75–0.82× its layer sum
  * in every bench, where the other models are within 0.96–1.04.
  */
-export function sessionOutliers(idle: readonly Session[], model: SessionModel): { model: string; ratio: number }[] {
-  return idle.flatMap((s) => {
-    if (s.layerSumMs <= 0) return [];
-    const ratio = (s.wholeMs - outputMs(s.outputBytes ?? 0, model.outputMsPerMB)) / (model.scale * s.layerSumMs + model.perLayerMs * s.layers);
+export function sessionOutliers(sessions: readonly Session[], model: SessionModel): { model: string; ratio: number }[] {
+  return sessions.flatMap((s) => {
+    if (s.busyThreads !== 0 || s.layerSumMs <= 0) return [];
+    const ratio = (s.wholeMs - outputMs(s.outputBytes ?? 0, model.outputMsPerMB)) / layersMs(model, s);
     return Math.abs(ratio - 1) > SESSION_OUTLIER ? [{ model: s.model, ratio }] : [];
   });
 }
+
+/** What the session model makes of a session's layers (its outputs' cost aside). */
+const layersMs = (model: SessionModel, s: Session): number => model.scale * s.layerSumMs + model.perLayerMs * s.layers;
 
 /** A session's scale may not stray further than this from 1 (a few models cannot pin it down). */
 const SCALE_BOUNDS = [0.8, 1.25] as const;
@@ -162,7 +165,7 @@ export function sessionModel(idle: readonly Session[]): SessionModel {
   // Twice: the first scale still carries a little of every session's outputs.
   for (let pass = 0; pass < 2; pass++) {
     const m = model;
-    perMB = Math.max(0, large.reduce((sum, s) => sum + s.wholeMs - (m.scale * s.layerSumMs + m.perLayerMs * s.layers), 0) / mb);
+    perMB = Math.max(0, large.reduce((sum, s) => sum + s.wholeMs - layersMs(m, s), 0) / mb);
     model = layerSessionModel(idle.map((s) => ({ ...s, wholeMs: s.wholeMs - outputMs(s.outputBytes ?? 0, perMB) })));
   }
   return { ...model, outputMsPerMB: perMB };

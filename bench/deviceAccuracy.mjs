@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { signedPct } from './lib/format.mjs';
 import { sharedModelsDir } from './lib/models.mjs';
 
+const TORCHVISION = ['mobilenet_v3_small', 'mobilenet_v3_large', 'shufflenet_v2_x1_0', 'mnasnet1_0', 'efficientnet_b0', 'regnet_y_400mf'];
+
 export const title = 'Device measurement and prediction (Step 4)';
 
 export async function benchmark({ repoRoot, log }) {
@@ -13,6 +15,8 @@ export async function benchmark({ repoRoot, log }) {
   const models = [
     ...['squeezenet1_1', 'mobilenet_v2', 'resnet18', 'googlenet', 'resnet18.dynamo'].map((n) => ({ file: path.join(shared, `${n}.onnx`), dims: [] })),
     { file: path.join(repoRoot, 'test/fixtures/densenet121.onnx'), dims: [] },
+    // Graph-only torchvision exports (test/corpus/make_torchvision.py): SE blocks, hard-swish, SiLU, channel shuffle, grouped convs.
+    ...TORCHVISION.map((n) => ({ file: path.join(repoRoot, 'test/fixtures/torchvision', `${n}.onnx`), dims: [] })),
     { file: path.join(ocr, 'ch_PP-OCRv4_det_infer.onnx'), dims: ['p2o.DynamicDimension.1=320', 'p2o.DynamicDimension.2=320'] },
     { file: path.join(ocr, 'ch_PP-OCRv4_rec_infer.onnx'), dims: ['p2o.DynamicDimension.1=320'] },
     { file: path.join(ocr, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), dims: ['p2o.DynamicDimension.1=48', 'p2o.DynamicDimension.2=192'] },
@@ -22,6 +26,9 @@ export async function benchmark({ repoRoot, log }) {
   if (m.skipped) return `## ${title}\n\nNot measured on this run: ${m.skipped} (the testbed needs root; CI runs it).`;
   const acc = m.accuracy;
   const within = acc.lomo.filter((r) => Math.abs(r.errorPct) <= 10).length;
+  const fromTorchvision = (r) => TORCHVISION.some((n) => r.model === `${n}.onnx`);
+  const torchvisionCount = acc.lomo.filter(fromTorchvision).length;
+  const withinOthers = acc.lomo.filter((r) => !fromTorchvision(r) && Math.abs(r.errorPct) <= 10).length;
   const classRows = acc.perClass.map((c) => `| ${c.opClass} | ${c.samples} | ${c.form} | ${c.r2.toFixed(3)} | ${c.r2Loaded.toFixed(3)} | ${c.cvR2.linear.toFixed(3)} | ${c.cvR2.log.toFixed(3)} | ${c.cvR2.poly.toFixed(3)} |`);
   const roundsOf = (model) => {
     const p = m.profiles.find((x) => x.model === model);
@@ -48,7 +55,7 @@ export async function benchmark({ repoRoot, log }) {
     '',
     '### Whole-model latency of models left out of the fit',
     '',
-    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(acc.outputsFrom)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.**${outliersText(acc.outliers)} "layer sum" is the sum of the measured per-layer medians (each layer's fastest round), the profiler's bookkeeping taken out. A convolution's fused element-wise nodes (PP-OCR's batch-norm Mul/Add and HardSwish; MobileNetV2's Clip) are priced by the element-wise class and the convolution classes fitted on the rest.`,
+    `Each model predicted by \`edgecut fit\` trained on the *other* models' profiles (idle device, load 0), against its measured median whole-model time in its fastest round; resnet18 and its dynamo export count as one model (neither is trained on when the other is left out). Besides the shared models, DenseNet-121 and PP-OCR, the set has ${torchvisionCount} torchvision architectures exported graph-only by \`test/corpus/make_torchvision.py\` (MobileNetV3 small and large, ShuffleNetV2, MnasNet, EfficientNet-B0, RegNetY-400MF: squeeze-and-excitation, hard-swish, SiLU, channel shuffle, grouped convolutions); of the other ${acc.lomo.length - torchvisionCount} (the set of earlier benches, here also trained on the torchvision ones), ${withinOthers} are within ±10 %. ${bookkeepingText(m.profiles)}The predictor turns the sum of its per-layer predictions into a session's time with a session model learned from the training models' whole-model runs (whole ≈ ${acc.session.scale.toFixed(3)} × layer sum ${acc.session.perLayerMs >= 0 ? '+' : '−'} ${Math.abs(acc.session.perLayerMs).toFixed(4)} ms per layer${acc.session.outputMsPerMB === undefined ? '' : ` + ${acc.session.outputMsPerMB.toFixed(2)} ms per MB of the model's outputs, which onnxruntime-node copies into fresh buffers after the run, learnt from ${largeOutputsText(acc.outputsFrom)}`}). **Target ≥ 90 % within ±10 %: ${within}/${acc.lomo.length} = ${(100 * within / Math.max(1, acc.lomo.length)).toFixed(0)} % — ${within >= 0.9 * acc.lomo.length ? 'met' : 'NOT met'}.**${outliersText(acc.outliers)} "layer sum" is the sum of the measured per-layer medians (each layer's fastest round), the profiler's bookkeeping taken out. A convolution's fused element-wise nodes (PP-OCR's batch-norm Mul/Add and HardSwish; MobileNetV2's Clip) are priced by the element-wise class and the convolution classes fitted on the rest.`,
     '',
     '| model | rounds ms | measured ms | layer sum ms | predicted ms | error | fastest whole round: predicted ms | rounds by medians: measured → predicted ms |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',

@@ -1,6 +1,6 @@
 import type { ModelAnalysis } from '../analysis';
 import type { Layer } from '../layers/layerGraph';
-import type { OnnxNode } from '../onnx/model';
+import type { AttributeValue, OnnxNode } from '../onnx/model';
 import { opClassOf } from '../profiles/opClass';
 import type { OpClass } from '../profiles/types';
 
@@ -35,6 +35,11 @@ export interface LayerFeatures {
    * profiles.
    */
   readonly im2colRows?: number;
+  /**
+   * The main Conv's groups: a grouped convolution (RegNet, ResNeXt) builds its im2col buffer and
+   * runs its GEMM once per group. Absent: 1 (older profiles, and every layer that is not a Conv).
+   */
+  readonly groups?: number;
 }
 
 export interface LoadFeatures {
@@ -70,7 +75,13 @@ function featuresOf(l: Layer, a: ModelAnalysis, byName: ReadonlyMap<string, Onnx
     filters: out && out.length > 1 ? (out[1] as number) : 1,
     nodes: l.ops.filter((op) => op !== 'Constant').length,
     im2colRows: im2colRows(l.nodes.flatMap((n) => byName.get(n) ?? []), a),
+    ...groupsOf(attrs?.get('group')),
   };
+}
+
+/** A Conv's group attribute, when it groups (a depthwise Conv's too: its class ignores it). */
+function groupsOf(group: AttributeValue | undefined): { groups?: number } {
+  return group?.kind === 'int' && group.value > 1 ? { groups: group.value } : {};
 }
 
 /** Σ over the layer's 2-D Convs with a kernel larger than 1×1: input channels × kernel positions × output rows. */

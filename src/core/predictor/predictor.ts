@@ -54,10 +54,17 @@ export function covers(m: ClassModel, f: LayerFeatures): boolean {
   });
 }
 
-/** GEMM view of a layer (im2col): M filters × N output positions × K reduction length. */
-function gemmDims(f: LayerFeatures): { k: number; n: number } {
+/**
+ * GEMM view of a layer (im2col): M filters × N output positions × K reduction length, and the
+ * elements of the im2col buffers it builds, K·N once per group (a grouped convolution expands
+ * every group's input channels: RegNet's 3×3 convs of 6–55 groups, priced as one group's
+ * buffer, were predicted at 0.7× their time).
+ */
+function gemmDims(f: LayerFeatures): { k: number; n: number; buffer: number } {
   const outElems = Math.max(1, f.outputBytes / 4);
-  return { k: f.macs > 0 ? f.macs / outElems : 0, n: outElems / Math.max(1, f.filters) };
+  const k = f.macs > 0 ? f.macs / outElems : 0;
+  const n = outElems / Math.max(1, f.filters);
+  return { k, n, buffer: k * n * (f.opClass === 'conv' ? (f.groups ?? 1) : 1) };
 }
 
 /** Whether im2colRowsOf estimates this layer's rows: a k×k convolution from a profile that did not record them. */
@@ -89,11 +96,11 @@ export function im2colRowsOf(f: LayerFeatures): number {
  * costs a fraction of a Sigmoid's.
  */
 function sizes(f: LayerFeatures): number[] {
-  const { k, n } = gemmDims(f);
+  const { k, n, buffer } = gemmDims(f);
   const m = Math.max(1, f.filters);
   const copy = f.copyElements ?? 0;
   const special = f.specialOps ?? 0;
-  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? k * n : 0, im2colRowsOf(f), n, f.stride > 1 ? k * n : 0];
+  return [f.macs, Math.max(0, f.elementOps - copy - special), copy, special, f.inputBytes, f.outputBytes, f.params, m * n, k * m, f.kernel > 1 ? buffer : 0, im2colRowsOf(f), n, f.stride > 1 ? buffer : 0];
 }
 
 /**

@@ -71,3 +71,32 @@ describe('layer features: im2col rows of k×k convolutions', () => {
     assert.ok(perMac(det) > 3 * perMac(rec), `det ${perMac(det)} rec ${perMac(rec)} rows per MAC`);
   });
 });
+
+describe('layer features: torchvision exports (test/fixtures/torchvision)', () => {
+  const torchvision = (name: string): string => path.join(REPO_ROOT, 'test/fixtures/torchvision', `${name}.onnx`);
+
+  it('add up to the multiply-accumulates torchvision publishes for each network (its model table, GFLOPS = G MACs)', async () => {
+    const published: Record<string, number> = { mobilenet_v3_small: 0.06, mobilenet_v3_large: 0.22, shufflenet_v2_x1_0: 0.14, mnasnet1_0: 0.31, efficientnet_b0: 0.39, regnet_y_400mf: 0.4 };
+    for (const [name, gmacs] of Object.entries(published)) {
+      const macs = (await features(torchvision(name))).reduce((s, l) => s + l.f.macs, 0);
+      // The table gives two decimals: within half a unit of the last one.
+      assert.ok(Math.abs(macs / 1e9 - gmacs) <= 0.005 + 1e-9, `${name}: ${(macs / 1e9).toFixed(4)} G MACs, published ${gmacs}`);
+    }
+  });
+
+  it('RegNetY-400MF: grouped 3×3 convs of 8 channels a group are convs with their groups; depthwise convs stay depthwise', async () => {
+    const layers = await features(torchvision('regnet_y_400mf'));
+    const grouped = layers.filter((l) => l.f.opClass === 'conv' && l.f.kernel === 9 && l.f.filters !== 32);
+    assert.equal(grouped.length, 16, 'one per block: 1 + 3 + 6 + 6');
+    for (const { f } of grouped) {
+      assert.equal(f.groups, f.filters / 8, `${f.filters} filters`);
+      const positions = f.outputBytes / 4 / f.filters;
+      assert.equal(f.macs, f.filters * positions * 8 * 9, 'each output sums its group’s 8 channels × 9 positions');
+    }
+    const mobile = await features(torchvision('mobilenet_v3_small'));
+    const depthwise = mobile.filter((l) => l.f.opClass === 'depthwiseConv');
+    assert.ok(depthwise.length >= 11, `${depthwise.length} depthwise layers`);
+    for (const { f } of depthwise) assert.equal(f.groups, f.filters);
+    assert.ok(mobile.filter((l) => l.f.opClass === 'pointwiseConv').every((l) => l.f.groups === undefined));
+  });
+});

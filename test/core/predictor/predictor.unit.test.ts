@@ -185,6 +185,58 @@ describe('latency predictor (strided im2col)', () => {
   });
 });
 
+describe('latency predictor (grouped convolutions)', () => {
+  // ONNX Runtime builds a grouped convolution's im2col buffer group by group: every input channel
+  // is expanded, though each GEMM sees only its group's. Dense convolutions (one group) teach the
+  // per-element cost of that buffer; a grouped one must be charged it for all its groups.
+  const idle = { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 };
+  const layer = (channels: number, filters: number, side: number, groups: number, kernel = 9): LayerFeatures => {
+    const positions = side * side;
+    const macs = filters * positions * (channels / groups) * kernel;
+    return { opClass: 'conv', macs, elementOps: 0, inputBytes: 4 * channels * positions, outputBytes: 4 * filters * positions, params: (filters * channels * kernel) / groups, kernel, stride: 1, filters, im2colRows: channels * kernel * side, ...(groups > 1 ? { groups } : {}) };
+  };
+  /** 1 ns a MAC, 5 ns an im2col buffer element (input channels × kernel × positions, whatever the groups). */
+  const time = (f: LayerFeatures): number => f.macs * 1e-6 + (f.im2colRows ?? 0) * Math.sqrt(f.outputBytes / 4 / f.filters) * 5e-6;
+  const dense: Sample[] = [];
+  [16, 32, 64, 128].forEach((channels, i) => [8, 48, 256].forEach((filters, k) => [7, 14, 28, 56].forEach((side, j) => [9, 25].forEach((kernel) => {
+    const f = layer(channels, filters, side, 1, kernel);
+    dense.push({ model: `m${(i + j + k) % 3}`, features: f, load: idle, ms: time(f) });
+  }))));
+  const grouped = [layer(104, 104, 28, 13), layer(208, 208, 14, 26), layer(440, 440, 7, 55)];
+
+  it('charges the im2col buffer of every group, and predicts RegNet-like grouped layers from dense ones', () => {
+    const p = fitPredictor('t', dense, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    for (const f of grouped) {
+      const predicted = predictLayer(p, f, idle);
+      assert.ok(Math.abs(predicted / time(f) - 1) < 0.05, `${f.filters} channels in ${f.groups} groups: ${predicted.toFixed(3)} ms, takes ${time(f).toFixed(3)}`);
+    }
+  });
+
+  it('prices a grouped layer recorded without its groups (an older profile) as one group, well below its time', () => {
+    const p = fitPredictor('t', dense, { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    const f = grouped[2] as LayerFeatures;
+    const unrecorded: LayerFeatures = { ...f, groups: undefined };
+    const predicted = predictLayer(p, unrecorded, idle);
+    assert.ok(predicted < 0.8 * time(f), `${predicted.toFixed(3)} ms, takes ${time(f).toFixed(3)}`);
+  });
+});
+
+describe('latency predictor (the order profiles are given in)', () => {
+  it('fits the same predictor, and the same held-out errors, whichever order the samples come in', () => {
+    const models = ['squeezenet', 'mobilenet', 'resnet', 'googlenet', 'det', 'cls'];
+    const samples: Sample[] = models.flatMap((model, m) => Array.from({ length: 14 }, (_, i) => {
+      const f = conv(1e6 * (1 + ((i * 7 + m * 3) % 13)) * (m + 1), 4096 * (1 + ((i + m) % 5)));
+      return { model, features: f, load: { busyThreads: 0, cpuUtilisation: 0.02, freeMemoryGB: 2 }, ms: truth(f, 0.02) * (1 + 0.08 * Math.sin(i * 3 + m)) };
+    }));
+    const reversed = [...models].reverse().flatMap((model) => samples.filter((s) => s.model === model));
+    const a = fitPredictor('t', samples, { cpuUtilisation: 0.02, freeMemoryGB: 2 });
+    const b = fitPredictor('t', reversed, { cpuUtilisation: 0.02, freeMemoryGB: 2 });
+    assert.deepEqual(b.predictor.classes, a.predictor.classes);
+    const errors = (r: typeof a): Record<string, number> => Object.fromEntries(r.report.leaveOneModelOut.map((l) => [l.model, l.errorPct]));
+    assert.deepEqual(errors(b), errors(a));
+  });
+});
+
 describe('latency predictor (fused element-wise tails)', () => {
   // PP-OCR's depthwise layers carry eight element-wise passes over their output (batch norm as
   // Mul/Add, HardSwish), MobileNetV2's one (Clip). Fitted as one, the class cannot tell the

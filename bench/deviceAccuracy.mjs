@@ -98,12 +98,13 @@ function largeOutputsText(outputsFrom) {
   return outputsFrom.map((o) => `${o.model}'s ${(o.bytes / 1e6).toFixed(2)} MB`).join(' and ');
 }
 
-/** What each profile's calibration chain measured of ONNX Runtime's profiler (profilerCalibration.ts). */
+/** The training models `fit` notes for straying from the session model (sessionOutliers). */
 function outliersText(outliers) {
   if (!outliers?.length) return '';
   return ` Fitted on all models, \`fit\` notes ${outliers.map((o) => `${o.model} (its whole model ran at ${o.ratio.toFixed(2)}× what the session model makes of its layers)`).join(', ')}: the session scale is a median of the models' own ratios and does not follow a model far from the others, so a held-out model like it is predicted off by about as much.`;
 }
 
+/** What each profile's calibration chain measured of ONNX Runtime's profiler (profilerCalibration.ts). */
 function bookkeepingText(profiles) {
   const us = profiles.flatMap((p) => (p.profile.profilerNodeMs === undefined ? [] : [1000 * p.profile.profilerNodeMs]));
   if (!us.length) return '';

@@ -21,6 +21,8 @@ import onnx
 import torch
 import torchvision
 
+from make_corpus import external
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'torchvision')
 EXTERNAL_ABOVE_BYTES = 4096
 MODELS = (
@@ -36,15 +38,8 @@ MODELS = (
 def graph_only(model, weights):
     offset = 0
     for t in model.graph.initializer:
-        if t.data_type != onnx.TensorProto.FLOAT or len(t.raw_data) <= EXTERNAL_ABOVE_BYTES:
-            continue
-        length = len(t.raw_data)
-        t.ClearField('raw_data')
-        t.data_location = onnx.TensorProto.EXTERNAL
-        for key, value in (('location', weights), ('offset', str(offset)), ('length', str(length))):
-            entry = t.external_data.add()
-            entry.key, entry.value = key, value
-        offset += length
+        if t.data_type == onnx.TensorProto.FLOAT and len(t.raw_data) > EXTERNAL_ABOVE_BYTES:
+            offset += len(external(model, t.name, weights, offset))
     return model
 
 

@@ -58,7 +58,8 @@ export function covers(m: ClassModel, f: LayerFeatures): boolean {
  * GEMM view of a layer (im2col): M filters × N output positions × K reduction length, and the
  * elements of the im2col buffers it builds, K·N once per group (a grouped convolution expands
  * every group's input channels: RegNet's 3×3 convs of 6–55 groups, priced as one group's
- * buffer, were predicted at 0.7× their time).
+ * buffer, were predicted at 0.7× their time). Only the conv class counts groups: depthwise
+ * convs, one channel a group, are a class of their own and keep the K·N they were fitted on.
  */
 function gemmDims(f: LayerFeatures): { k: number; n: number; buffer: number } {
   const outElems = Math.max(1, f.outputBytes / 4);

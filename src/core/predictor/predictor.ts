@@ -40,15 +40,24 @@ export interface ClassModel {
   readonly tail?: boolean;
 }
 
-/** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes` changes. */
-export const FEATURE_SET = 5;
+/** Which feature rows a fitted ClassModel's weights belong to; bumped when `sizes`, or what a feature counts, changes (6: HardSigmoid is arithmetic). */
+export const FEATURE_SET = 6;
 
 const REACH = 2;
 
-/** Whether a layer lies within the sizes the class model was trained on (up to REACH× beyond). */
+/** The columns of `sizes` that count element-wise work (arithmetic, copies, special). */
+const ELEMENT_COLUMNS: ReadonlySet<number> = new Set([1, 2, 3]);
+
+/**
+ * Whether a layer lies within the sizes the class model was trained on (up to REACH× beyond).
+ * A class fitted without its fused tails (`tail`) is judged on its convolution's sizes only: the
+ * element-wise class prices the tail, and its element-wise columns are held to their trained
+ * range instead (ownSizes).
+ */
 export function covers(m: ClassModel, f: LayerFeatures): boolean {
   if (!m.range) return true;
   return sizes(f).every((v, j) => {
+    if (m.tail && ELEMENT_COLUMNS.has(j)) return true;
     const [lo, hi] = m.range?.[j] ?? [0, Infinity];
     return v >= lo / REACH && v <= hi * REACH;
   });
@@ -107,13 +116,13 @@ function sizes(f: LayerFeatures): number[] {
 /**
  * The feature row of one form for an idle device: raw sizes, log sizes, or a polynomial in the
  * sizes (square roots, which let a small layer cost less than a straight line through large
- * ones would say, and squares of the work and the data).
+ * ones would say, and squares of the work and the data). `s`: the layer's sizes as a class
+ * prices them (ownSizes).
  */
-export function row(form: Form, f: LayerFeatures): number[] {
-  const s = sizes(f);
+export function row(form: Form, f: LayerFeatures, s: readonly number[] = sizes(f)): number[] {
   if (form === 'log') return s.map((v) => Math.log1p(v));
   if (form === 'poly') return [...s, ...s.map(Math.sqrt), f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9];
-  return s;
+  return [...s];
 }
 
 const loadRow = (l: LoadFeatures): number[] => [l.busyThreads ?? 0, l.cpuUtilisation, l.freeMemoryGB];
@@ -187,8 +196,26 @@ function calibration(shape: ClassModel, idle: readonly Sample[]): number {
   return predicted > 0 ? idle.reduce((s, x) => s + ownMs(x), 0) / predicted : 1;
 }
 
+/**
+ * The sizes a class model prices a layer by. A class fitted without its fused tails keeps its
+ * element-wise columns within the range it was trained on: there they only take up what the
+ * element-wise class mispriced of its training layers' tails, which says nothing of a tail of
+ * another kind. Without the bound, EfficientNet's SiLU tails (Sigmoid, which no other network's
+ * depthwise convolutions carry) put its depthwise convolutions outside the class, and the pooled
+ * fallback priced the first at 0.53× its time (the model held out, on the testbed's profiles:
+ * −10.1 %; bounded: −3.1 %).
+ */
+function ownSizes(m: ClassModel, f: LayerFeatures): number[] {
+  const s = sizes(f);
+  if (!m.tail || !m.range) return s;
+  return s.map((v, j) => {
+    const [lo, hi] = m.range?.[j] ?? [v, v];
+    return ELEMENT_COLUMNS.has(j) ? Math.min(Math.max(v, lo), hi) : v;
+  });
+}
+
 function idleMs(m: ClassModel, f: LayerFeatures): number {
-  const v = predictLinear(m.fit, row(m.form, f));
+  const v = predictLinear(m.fit, row(m.form, f, ownSizes(m, f)));
   return Math.max(0, m.form === 'log' ? Math.exp(v) : v);
 }
 

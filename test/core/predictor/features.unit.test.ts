@@ -40,13 +40,27 @@ describe('layer features: element-wise work by kind', () => {
     }
   });
 
-  it('PP-OCR cls: HardSigmoid and Softmax count as special work', async () => {
+  it('PP-OCR cls: Softmax counts as special work, HardSigmoid (a clipped multiply-add) as arithmetic', async () => {
     const layers = await features(ppocrModel('cls'), { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 });
     const hardSigmoid = layers.filter((l) => l.ops.includes('HardSigmoid'));
     assert.ok(hardSigmoid.length > 0);
-    for (const { f } of hardSigmoid) assert.ok((f.specialOps ?? 0) > 0 && (f.specialOps ?? 0) <= f.elementOps);
+    for (const { f } of hardSigmoid) {
+      assert.equal(f.specialOps, 0, f.opClass);
+      assert.ok(f.elementOps - (f.copyElements ?? 0) > 0);
+    }
     const softmax = layers.find((l) => l.ops.join('+') === 'Softmax');
+    assert.ok((softmax?.f.specialOps ?? 0) > 0);
     assert.equal(softmax?.f.specialOps, softmax?.f.elementOps);
+  });
+
+  it('EfficientNet-B0: a SiLU tail (Sigmoid, then Mul) is half special work', async () => {
+    const layers = await features(path.join(REPO_ROOT, 'test/fixtures/torchvision/efficientnet_b0.onnx'));
+    const silu = layers.filter((l) => l.f.opClass === 'depthwiseConv' && l.ops.filter((o) => o !== 'Identity').join('+') === 'Conv+Sigmoid+Mul');
+    assert.equal(silu.length, 16, 'every depthwise conv of the 16 MBConv blocks');
+    for (const { f } of silu) {
+      assert.equal(f.specialOps, f.outputBytes / 4, 'the Sigmoid: one special op per output element');
+      assert.equal(f.elementOps, 2 * (f.specialOps ?? 0));
+    }
   });
 });
 

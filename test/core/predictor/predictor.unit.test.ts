@@ -6,7 +6,7 @@ import { requireOrSkip, sharedModelsDir } from '../../helpers/paths';
 import { fitPredictor, predictLayer, sessionModel, sessionOutliers } from '../../../src/core/predictor/fitPredictor';
 import { computeMs, mergeRepeats, profileSamples, profileSessions, type ProfileForFit, type Session } from '../../../src/core/predictor/profileSamples';
 import { layerFeatures, type LayerFeatures } from '../../../src/core/predictor/features';
-import { bestForm, FEATURE_SET, im2colRowsOf, type Sample } from '../../../src/core/predictor/predictor';
+import { bestForm, covers, FEATURE_SET, im2colRowsOf, type Sample } from '../../../src/core/predictor/predictor';
 import { parseComputeProfile } from '../../../src/core/profiles/parseProfile';
 import { fitNonNegative } from '../../../src/core/predictor/regression';
 
@@ -263,6 +263,21 @@ describe('latency predictor (fused element-wise tails)', () => {
     for (const f of held) {
       const predicted = predictLayer(p, f, idle);
       assert.ok(Math.abs(predicted / time(f) - 1) < 0.05, `${f.filters} channels: ${predicted.toFixed(3)} ms, takes ${time(f).toFixed(3)}`);
+    }
+  });
+
+  it('prices a tail of a kind no training convolution had (EfficientNet\'s SiLU) by its kind, with the convolution still in its class', () => {
+    // Sigmoid costs 5× an Add per element; element-wise layers of both kinds teach it, but every
+    // training convolution's tail is arithmetic, so the class saw no special work at all.
+    const special = (elements: number): LayerFeatures => ({ ...elementwise(elements), specialOps: elements });
+    const sigmoids: Sample[] = [2e4, 1e5, 4e5, 1.2e6, 2.5e6].map((n, i) => ({ model: `net${i % 3}`, features: special(n), load: idle, ms: time(special(n)) + 8e-6 * n }));
+    const p = fitPredictor('t', [...convs, ...tails, ...sigmoids], { cpuUtilisation: 0.02, freeMemoryGB: 2 }).predictor;
+    const silu = (channels: number, side: number): LayerFeatures => ({ ...depthwise(channels, side, 2), specialOps: channels * side * side });
+    for (const f of [silu(32, 112), silu(144, 56), silu(240, 28)]) {
+      assert.ok(p.classes.depthwiseConv && covers(p.classes.depthwiseConv, f), `${f.filters} channels: in the depthwise class`);
+      const truth = time(f) + 8e-6 * (f.specialOps ?? 0);
+      const predicted = predictLayer(p, f, idle);
+      assert.ok(Math.abs(predicted / truth - 1) < 0.1, `${f.filters} channels: ${predicted.toFixed(3)} ms, takes ${truth.toFixed(3)}`);
     }
   });
 

@@ -49,15 +49,13 @@ const REACH = 2;
 const ELEMENT_COLUMNS: ReadonlySet<number> = new Set([1, 2, 3]);
 
 /**
- * Whether a layer lies within the sizes the class model was trained on (up to REACH× beyond).
- * A class fitted without its fused tails (`tail`) is judged on its convolution's sizes only: the
- * element-wise class prices the tail, and its element-wise columns are held to their trained
- * range instead (ownSizes).
+ * Whether a layer lies within the sizes the class model was trained on (up to REACH× beyond),
+ * as the class prices them (ownSizes): a class fitted without its fused tails is judged on its
+ * convolution's sizes only.
  */
 export function covers(m: ClassModel, f: LayerFeatures): boolean {
   if (!m.range) return true;
-  return sizes(f).every((v, j) => {
-    if (m.tail && ELEMENT_COLUMNS.has(j)) return true;
+  return ownSizes(m, f).every((v, j) => {
     const [lo, hi] = m.range?.[j] ?? [0, Infinity];
     return v >= lo / REACH && v <= hi * REACH;
   });
@@ -119,10 +117,10 @@ function sizes(f: LayerFeatures): number[] {
  * ones would say, and squares of the work and the data). `s`: the layer's sizes as a class
  * prices them (ownSizes).
  */
-export function row(form: Form, f: LayerFeatures, s: readonly number[] = sizes(f)): number[] {
+export function row(form: Form, f: LayerFeatures, s: number[] = sizes(f)): number[] {
   if (form === 'log') return s.map((v) => Math.log1p(v));
   if (form === 'poly') return [...s, ...s.map(Math.sqrt), f.macs * f.macs * 1e-9, f.inputBytes * f.outputBytes * 1e-9];
-  return [...s];
+  return s;
 }
 
 const loadRow = (l: LoadFeatures): number[] => [l.busyThreads ?? 0, l.cpuUtilisation, l.freeMemoryGB];
@@ -207,9 +205,10 @@ function calibration(shape: ClassModel, idle: readonly Sample[]): number {
  */
 function ownSizes(m: ClassModel, f: LayerFeatures): number[] {
   const s = sizes(f);
-  if (!m.tail || !m.range) return s;
+  const range = m.tail ? m.range : undefined;
+  if (!range) return s;
   return s.map((v, j) => {
-    const [lo, hi] = m.range?.[j] ?? [v, v];
+    const [lo, hi] = range[j] ?? [v, v];
     return ELEMENT_COLUMNS.has(j) ? Math.min(Math.max(v, lo), hi) : v;
   });
 }
